@@ -1,0 +1,75 @@
+/** Every `error_code` API.md defines. A client switches on these; adding one is fine, renaming one is a breaking change. */
+export const ErrorCode = {
+  VALIDATION_ERROR: 'VALIDATION_ERROR',
+  IDEMPOTENCY_KEY_INVALID: 'IDEMPOTENCY_KEY_INVALID',
+  AUTH_FAILED: 'AUTH_FAILED',
+  TOKEN_MISSING: 'TOKEN_MISSING',
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  INVALID_TOKEN: 'INVALID_TOKEN',
+  INSUFFICIENT_PERMISSIONS: 'INSUFFICIENT_PERMISSIONS',
+  NOT_FOUND: 'NOT_FOUND',
+  STORE_NOT_FOUND: 'STORE_NOT_FOUND',
+  ADMIN_NOT_FOUND: 'ADMIN_NOT_FOUND',
+  TABLE_NOT_FOUND: 'TABLE_NOT_FOUND',
+  CATEGORY_NOT_FOUND: 'CATEGORY_NOT_FOUND',
+  MENU_NOT_FOUND: 'MENU_NOT_FOUND',
+  ORDER_NOT_FOUND: 'ORDER_NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  DUPLICATE_STORE_CODE: 'DUPLICATE_STORE_CODE',
+  DUPLICATE_USERNAME: 'DUPLICATE_USERNAME',
+  DUPLICATE_TABLE_NUMBER: 'DUPLICATE_TABLE_NUMBER',
+  DUPLICATE_CATEGORY_NAME: 'DUPLICATE_CATEGORY_NAME',
+  CATEGORY_NOT_EMPTY: 'CATEGORY_NOT_EMPTY',
+  MENU_UNAVAILABLE: 'MENU_UNAVAILABLE',
+  INVALID_STATUS_TRANSITION: 'INVALID_STATUS_TRANSITION',
+  NO_ACTIVE_SESSION: 'NO_ACTIVE_SESSION',
+  TABLE_HAS_ACTIVE_SESSION: 'TABLE_HAS_ACTIVE_SESSION',
+  IDEMPOTENCY_KEY_IN_USE: 'IDEMPOTENCY_KEY_IN_USE',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  RATE_LIMIT_EXCEEDED: 'RATE_LIMIT_EXCEEDED',
+  LOGIN_LOCKED: 'LOGIN_LOCKED',
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * Database constraint names (see migrations/) mapped to what a client sees. Only constraint violations are
+ * mapped from SQL errors; the names are part of the schema, so a renamed constraint must be renamed here too.
+ */
+export const CONSTRAINT_ERRORS: Record<string, { status: number; code: ErrorCode; detail: string }> = {
+  uq_stores_code: {
+    status: 409,
+    code: ErrorCode.DUPLICATE_STORE_CODE,
+    detail: 'a store with this code exists',
+  },
+  uq_admin_users_store_username: {
+    status: 409,
+    code: ErrorCode.DUPLICATE_USERNAME,
+    detail: 'an admin with this username exists in the store',
+  },
+  uq_admin_users_superadmin_username: {
+    status: 409,
+    code: ErrorCode.DUPLICATE_USERNAME,
+    detail: 'a superadmin with this username exists',
+  },
+  uq_tables_store_number: {
+    status: 409,
+    code: ErrorCode.DUPLICATE_TABLE_NUMBER,
+    detail: 'a table with this number exists in the store',
+  },
+  uq_menu_categories_store_name: {
+    status: 409,
+    code: ErrorCode.DUPLICATE_CATEGORY_NAME,
+    detail: 'a category with this name exists in the store',
+  },
+  uq_table_sessions_active: {
+    status: 409,
+    code: ErrorCode.CONFLICT,
+    detail: 'the table already has an active session',
+  },
+};

@@ -1,0 +1,61 @@
+import { loadConfig } from './app-config';
+import { ConfigError, validateEnvironment } from './environment';
+
+describe('configuration', () => {
+  it('applies API.md defaults', () => {
+    const env = validateEnvironment({});
+    expect(env.PORT).toBe(3000);
+    expect(env.JWT_EXPIRES_IN).toBe('16h');
+    expect(env.RATE_LIMIT_PER_MINUTE).toBe(100);
+    expect(env.LOGIN_RATE_LIMIT_PER_MINUTE).toBe(20);
+    expect(env.BCRYPT_COST).toBe(10);
+    expect(env.SSE_HEARTBEAT_MS).toBe(30000);
+    expect(env.SLOW_QUERY_MS).toBe(2000);
+    expect(env.LOG_FORMAT).toBe('json');
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('reads declared variables and ignores the rest of the environment', () => {
+    const env = validateEnvironment({ PORT: '8080', DATABASE_URL: 'postgres://u@h/db', HOME: '/root' });
+    expect(env.PORT).toBe(8080);
+    expect(env.DATABASE_URL).toBe('postgres://u@h/db');
+    expect(env).not.toHaveProperty('HOME');
+  });
+
+  it.each([
+    ['PORT', 'eighty'],
+    ['BCRYPT_COST', '9'],
+    ['BCRYPT_COST', '15'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['REDIS_URL', 'http://x'],
+    ['RABBITMQ_URL', 'redis://x'],
+    ['LOG_FORMAT', 'xml'],
+    ['JWT_EXPIRES_IN', 'forever'],
+    ['DEMO_SEED', 'maybe'],
+    ['TRUST_PROXY', '-1'],
+  ])('stops start-up on %s=%s with one message naming the variable', (name, value) => {
+    expect(() => validateEnvironment({ [name]: value })).toThrow(ConfigError);
+    expect(() => validateEnvironment({ [name]: value })).toThrow(
+      new RegExp(`^Invalid configuration: ${name} `),
+    );
+  });
+
+  it('never echoes a secret in the message', () => {
+    expect(() => validateEnvironment({ SUPERADMIN_PASSWORD: 'short' })).toThrow(/SUPERADMIN_PASSWORD/);
+    expect(() => validateEnvironment({ SUPERADMIN_PASSWORD: 'short' })).not.toThrow(/short"/);
+  });
+
+  it('derives the typed config', () => {
+    const config = loadConfig({
+      JWT_EXPIRES_IN: '90m',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      NODE_ENV: 'production',
+      DEMO_SEED: '',
+    });
+    expect(config.jwt.expiresInSeconds).toBe(5400);
+    expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.demoSeed).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'development', DEMO_SEED: '' }).demoSeed).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development', DEMO_SEED: 'false' }).demoSeed).toBe(false);
+  });
+});

@@ -1,0 +1,3 @@
+export { AppConfig, loadConfig } from './app-config';
+export { ConfigError } from './environment';
+export { ConfigModule } from './config.module';

@@ -1,0 +1,38 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config';
+import { MIGRATIONS } from '../../migrations';
+import { createPgliteDriver } from './pglite-pool';
+import { TypeOrmLogger } from './typeorm-logger';
+
+/**
+ * The one place that chooses the database: PostgreSQL through `pg` when DATABASE_URL is set, otherwise the
+ * embedded PostgreSQL (PGlite) persisted under DATA_DIR. Both run the same migrations; `synchronize` is never on.
+ */
+export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+  const common = {
+    type: 'postgres' as const,
+    synchronize: false,
+    migrations: MIGRATIONS,
+    migrationsTransactionMode: 'each' as const,
+    logger: new TypeOrmLogger(),
+    maxQueryExecutionTime: config.database.slowQueryMs,
+    // PGlite ships neither uuid-ossp nor pgcrypto; the schema uses the core gen_random_uuid().
+    installExtensions: false,
+    uuidExtension: 'pgcrypto' as const,
+  };
+  if (config.database.url) {
+    return {
+      ...common,
+      url: config.database.url,
+      poolSize: config.database.poolMax,
+      applicationName: 'table-order-api',
+      connectTimeoutMS: 5000,
+      extra: { idleTimeoutMillis: 30000, statement_timeout: 15000 },
+    };
+  }
+  const dataDir = path.join(config.dataDir, 'pgdata');
+  fs.mkdirSync(dataDir, { recursive: true });
+  return { ...common, driver: createPgliteDriver(dataDir) };
+}

@@ -1,0 +1,51 @@
+import { Logger as NestLogger } from '@nestjs/common';
+import type { Logger as TypeOrmLoggerInterface, QueryRunner } from 'typeorm';
+
+type SlowQueryListener = (durationMs: number, queryName: string) => void;
+
+/** Query text up to the first 120 characters, whitespace collapsed: enough to name a query in a log line. */
+export function queryName(query: string): string {
+  return query.replace(/\s+/g, ' ').trim().slice(0, 120);
+}
+
+/**
+ * Logs what operators need from TypeORM and nothing more: errors, schema and migration messages, and
+ * queries slower than SLOW_QUERY_MS (never their parameters, which may hold password hashes).
+ */
+export class TypeOrmLogger implements TypeOrmLoggerInterface {
+  private readonly logger = new NestLogger('Database');
+  private static slowListeners: SlowQueryListener[] = [];
+
+  /** The metrics module subscribes here to count slow queries. */
+  static onSlowQuery(listener: SlowQueryListener): void {
+    TypeOrmLogger.slowListeners.push(listener);
+  }
+
+  logQuery(): void {}
+
+  logQueryError(error: string | Error, query: string): void {
+    this.logger.warn(
+      { query: queryName(query), err: error instanceof Error ? error.message : error },
+      'query failed',
+    );
+  }
+
+  logQuerySlow(time: number, query: string, _parameters?: unknown[], _queryRunner?: QueryRunner): void {
+    const name = queryName(query);
+    this.logger.warn({ durationMs: time, query: name }, 'slow query');
+    for (const listener of TypeOrmLogger.slowListeners) listener(time, name);
+  }
+
+  logSchemaBuild(message: string): void {
+    this.logger.log(message);
+  }
+
+  logMigration(message: string): void {
+    this.logger.log(message);
+  }
+
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.logger.warn(message);
+    else this.logger.debug?.(message);
+  }
+}

@@ -1,0 +1,127 @@
+import { startApp, startTestApp, TestApp, TestEnv } from '../utils/app';
+
+describe('foundation: start-up, probes and the error envelope', () => {
+  let t: TestApp & { env: TestEnv; stop(): Promise<void> };
+
+  beforeAll(async () => {
+    t = await startTestApp({ DEMO_SEED: 'true' });
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it('applies every migration at start-up', async () => {
+    const rows = (await t.dataSource.query(`SELECT name FROM migrations ORDER BY id`)) as Array<{
+      name: string;
+    }>;
+    expect(rows.map((r) => r.name)).toEqual(t.dataSource.migrations.map((m) => m.name));
+    expect(await t.dataSource.showMigrations()).toBe(false);
+  });
+
+  it('answers the liveness and readiness probes', async () => {
+    const live = await t.http().get('/health/live').expect(200);
+    expect(live.body).toEqual({ status: 'ok' });
+    const ready = await t.http().get('/health/ready').expect(200);
+    expect(ready.body.status).toBe('ok');
+    expect(ready.body.details.database.status).toBe('up');
+  });
+
+  it('seeds the demo store with an admin, 5 tables, 3 categories and 10 menus', async () => {
+    const [counts] = (await t.dataSource.query(`
+      SELECT (SELECT count(*) FROM stores WHERE code = 'demo')::int AS stores,
+             (SELECT count(*) FROM admin_users a JOIN stores s ON s.id = a.store_id WHERE s.code = 'demo')::int AS admins,
+             (SELECT count(*) FROM tables)::int AS tables,
+             (SELECT count(*) FROM menu_categories)::int AS categories,
+             (SELECT count(*) FROM menus)::int AS menus`)) as Array<Record<string, number>>;
+    expect(counts).toEqual({ stores: 1, admins: 1, tables: 5, categories: 3, menus: 10 });
+  });
+
+  it('creates the bootstrap superadmin once', async () => {
+    const rows = (await t.dataSource.query(
+      `SELECT username FROM admin_users WHERE role = 'super_admin'`,
+    )) as unknown[];
+    expect(rows).toEqual([{ username: 'platform-root' }]);
+  });
+
+  it('renders unknown routes as a 404 envelope with the request id', async () => {
+    const res = await t.http().get('/api/v1/no-such-thing').set('X-Request-Id', 'trace-123').expect(404);
+    expect(res.headers['x-request-id']).toBe('trace-123');
+    expect(res.body).toEqual({
+      status: 404,
+      error_code: 'NOT_FOUND',
+      detail: expect.any(String),
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      path: '/api/v1/no-such-thing',
+      request_id: 'trace-123',
+    });
+  });
+
+  it('replaces an invalid incoming request id with a generated one', async () => {
+    const res = await t.http().get('/health/live').set('X-Request-Id', 'bad id with spaces');
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const long = await t.http().get('/health/live').set('X-Request-Id', 'a'.repeat(129));
+    expect(long.headers['x-request-id']).not.toBe('a'.repeat(129));
+  });
+
+  it('answers malformed JSON with 400 VALIDATION_ERROR', async () => {
+    const res = await t
+      .http()
+      .post('/api/v1/auth/admin-login')
+      .set('Content-Type', 'application/json')
+      .send('{"storeCode": "demo",')
+      .expect(400);
+    expect(res.body.error_code).toBe('VALIDATION_ERROR');
+    expect(res.body.errors).toEqual([{ field: 'body', message: 'is not valid JSON' }]);
+    expect(JSON.stringify(res.body)).not.toMatch(/SyntaxError|at .*\.js/);
+  });
+
+  it('refuses a JSON body over 100 KB with 413 PAYLOAD_TOO_LARGE, and accepts one just under', async () => {
+    const big = JSON.stringify({ pad: 'x'.repeat(100 * 1024) });
+    const res = await t
+      .http()
+      .post('/api/v1/auth/admin-login')
+      .set('Content-Type', 'application/json')
+      .send(big);
+    expect(res.status).toBe(413);
+    expect(res.body.error_code).toBe('PAYLOAD_TOO_LARGE');
+    const under = JSON.stringify({ pad: 'x'.repeat(100 * 1024 - 20) });
+    const ok = await t
+      .http()
+      .post('/api/v1/auth/admin-login')
+      .set('Content-Type', 'application/json')
+      .send(under);
+    expect(ok.status).not.toBe(413);
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const res = await t.http().get('/docs-json').expect(200);
+    expect(res.body.openapi).toMatch(/^3\./);
+  });
+
+  it('keeps the data across a restart on the same DATA_DIR', async () => {
+    await t.dataSource.query(`INSERT INTO stores (code, name) VALUES ('kept-store', 'Kept')`);
+    await t.close();
+    const again = await startApp(t.env, { DEMO_SEED: 'true' });
+    try {
+      const rows = (await again.dataSource.query(`SELECT code FROM stores ORDER BY code`)) as Array<{
+        code: string;
+      }>;
+      expect(rows.map((r) => r.code)).toEqual(['demo', 'kept-store']);
+      const [{ n }] = (await again.dataSource.query(`SELECT count(*)::int AS n FROM migrations`)) as Array<{
+        n: number;
+      }>;
+      expect(n).toBe(again.dataSource.migrations.length);
+    } finally {
+      // Hand the instance back to afterAll.
+      t = {
+        ...t,
+        ...again,
+        env: t.env,
+        stop: async () => {
+          await again.close();
+          await t.env.dispose();
+        },
+      };
+    }
+  });
+});

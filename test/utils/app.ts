@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { Client } from 'pg';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { createApp } from '../../src/app.factory';
+import { AppConfig, loadConfig } from '../../src/config';
+
+/** True under `npm run test:services`: real PostgreSQL, Redis and RabbitMQ instead of the embedded defaults. */
+export const SERVICES = process.env.TEST_SERVICES === '1';
+
+const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+export const SUPERADMIN = { username: 'platform-root', password: 'superadmin-pass' };
+
+/**
+ * The environment of one test file: its own DATA_DIR, and under test:services its own fresh PostgreSQL database
+ * and Redis key prefix. Several app instances started from one TestEnv share them, as pods of one deployment do.
+ */
+export interface TestEnv {
+  vars: Record<string, string>;
+  dispose(): Promise<void>;
+}
+
+export async function createTestEnv(extra: Record<string, string> = {}): Promise<TestEnv> {
+  const id = randomBytes(5).toString('hex');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `table-order-test-${id}-`));
+  const vars: Record<string, string> = {
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DEMO_SEED: 'false',
+    SUPERADMIN_USERNAME: SUPERADMIN.username,
+    SUPERADMIN_PASSWORD: SUPERADMIN.password,
+    BCRYPT_COST: '10',
+    // Generous limits so that ordinary tests never meet them; the rate-limit tests set their own.
+    RATE_LIMIT_PER_MINUTE: '100000',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    SSE_HEARTBEAT_MS: '30000',
+    OUTBOX_POLL_MS: '200',
+    DATABASE_URL: '',
+    REDIS_URL: '',
+    RABBITMQ_URL: '',
+  };
+  let dbName: string | undefined;
+  if (SERVICES) {
+    dbName = `table_order_test_${id}`;
+    await withAdminClient((c) => c.query(`CREATE DATABASE ${dbName}`));
+    const url = new URL(PG_ADMIN_URL);
+    url.pathname = `/${dbName}`;
+    vars.DATABASE_URL = url.toString();
+    vars.REDIS_URL = REDIS_URL;
+    vars.REDIS_KEY_PREFIX = `test:${id}:`;
+    vars.RABBITMQ_URL = RABBITMQ_URL;
+  }
+  Object.assign(vars, extra);
+  return {
+    vars,
+    dispose: async () => {
+      if (dbName) {
+        await withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function withAdminClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** supertest bound to this instance */
+  http: () => ReturnType<typeof request>;
+  dataSource: DataSource;
+  close(): Promise<void>;
+}
+
+/** Starts one instance of the real application on a free port. */
+export async function startApp(env: TestEnv, overrides: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({ ...env.vars, PORT: '0', ...overrides });
+  const app = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  return {
+    app,
+    config,
+    url,
+    http: () => request(url),
+    dataSource: app.get<DataSource>(getDataSourceToken()),
+    close: () => app.close(),
+  };
+}
+
+/** One environment and one instance: the common case. Call `stop()` in afterAll. */
+export async function startTestApp(
+  extra: Record<string, string> = {},
+): Promise<TestApp & { env: TestEnv; stop(): Promise<void> }> {
+  const env = await createTestEnv(extra);
+  const instance = await startApp(env);
+  return {
+    ...instance,
+    env,
+    stop: async () => {
+      await instance.close();
+      await env.dispose();
+    },
+  };
+}
