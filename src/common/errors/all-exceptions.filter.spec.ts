@@ -1,0 +1,90 @@
+import { BadRequestException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { AllExceptionsFilter } from './all-exceptions.filter';
+import { AppError } from './app-error';
+import { ErrorCode } from './error-codes';
+
+const queryError = (code: string, constraint?: string): QueryFailedError =>
+  new QueryFailedError(
+    'INSERT …',
+    [],
+    Object.assign(new Error(`violates constraint "${constraint}"`), { code, constraint }),
+  );
+
+describe('AllExceptionsFilter.render', () => {
+  const filter = new AllExceptionsFilter();
+
+  it('keeps an application error as thrown, headers included', () => {
+    const r = filter.render(AppError.tooManyRequests(ErrorCode.LOGIN_LOCKED, 'locked', 42.2));
+    expect(r).toMatchObject({
+      status: 429,
+      code: 'LOGIN_LOCKED',
+      detail: 'locked',
+      headers: { 'Retry-After': '43' },
+    });
+  });
+
+  it('maps known constraint names to their API error', () => {
+    expect(filter.render(queryError('23505', 'uq_tables_store_number'))).toMatchObject({
+      status: 409,
+      code: 'DUPLICATE_TABLE_NUMBER',
+    });
+    expect(filter.render(queryError('23505', 'uq_menu_categories_store_name'))).toMatchObject({
+      status: 409,
+      code: 'DUPLICATE_CATEGORY_NAME',
+    });
+  });
+
+  it('maps other unique, foreign-key and check violations by their SQLSTATE', () => {
+    expect(filter.render(queryError('23505', 'uq_something_else'))).toMatchObject({
+      status: 409,
+      code: 'CONFLICT',
+    });
+    expect(filter.render(queryError('23503', 'fk_menus_category'))).toMatchObject({
+      status: 404,
+      code: 'NOT_FOUND',
+    });
+    expect(filter.render(queryError('23514', 'ck_menus_price'))).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_ERROR',
+      errors: [{ field: 'ck_menus_price', message: 'is outside the allowed range' }],
+    });
+  });
+
+  it('turns any other database error into a 500 that says nothing about SQL', () => {
+    const r = filter.render(queryError('42P01'));
+    expect(r).toEqual({ status: 500, code: 'INTERNAL_ERROR', detail: 'internal server error' });
+  });
+
+  it('turns an unknown error into a bare 500', () => {
+    expect(filter.render(new TypeError('cannot read x of undefined'))).toEqual({
+      status: 500,
+      code: 'INTERNAL_ERROR',
+      detail: 'internal server error',
+    });
+  });
+
+  it('maps Nest HTTP exceptions by status, and body-parser failures by their type', () => {
+    expect(filter.render(new NotFoundException('Cannot GET /x'))).toMatchObject({
+      status: 404,
+      code: 'NOT_FOUND',
+    });
+    const tooLarge = new BadRequestException('too large', {
+      cause: Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413 }),
+    });
+    expect(filter.render(tooLarge)).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+  });
+
+  it('keeps the checks of a failed readiness probe', () => {
+    const r = filter.render(
+      new ServiceUnavailableException({
+        status: 'error',
+        info: {},
+        error: { redis: { status: 'down' } },
+        details: { database: { status: 'up' }, redis: { status: 'down' } },
+      }),
+    );
+    expect(r).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', detail: 'failed checks: redis' });
+    expect(r.extra).toEqual({ checks: { database: { status: 'up' }, redis: { status: 'down' } } });
+  });
+});
