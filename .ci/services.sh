@@ -45,3 +45,6 @@ if ! up 5672; then
 else
   echo "RabbitMQ is up on 5672"
 fi
+
+# Headless Chromium for the Swagger UI browser test in the services suite.
+[ -x /usr/bin/chromium ] || need chromium

@@ -6,7 +6,9 @@ import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors';
 import { createValidationPipe } from './common/http/validation.pipe';
 import type { AppConfig } from './config';
+import { ShutdownState } from './modules/health/shutdown-state';
 import { setupSwagger } from './swagger';
+import { connectEventBus } from './modules/events/event-bus.connect';
 
 /** JSON bodies above this are refused with 413 PAYLOAD_TOO_LARGE (API.md: 100 KB = 102,400 bytes). */
 export const JSON_BODY_LIMIT = 100 * 1024;
@@ -21,6 +23,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // First, so that graceful shutdown knows every request still being served.
+  app.use(app.get(ShutdownState).track);
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
@@ -32,7 +36,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts installs the graceful shutdown (drain, then app.close(), then exit 0);
+  // Nest's own handler would close at once and re-raise the signal.
   setupSwagger(app);
+  await connectEventBus(app, config);
   return app;
 }

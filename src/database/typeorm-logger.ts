@@ -15,10 +15,23 @@ export function queryName(query: string): string {
 export class TypeOrmLogger implements TypeOrmLoggerInterface {
   private readonly logger = new NestLogger('Database');
   private static slowListeners: SlowQueryListener[] = [];
+  private readonly listeners = new Set<SlowQueryListener>();
 
-  /** The metrics module subscribes here to count slow queries. */
-  static onSlowQuery(listener: SlowQueryListener): void {
+  /** Every slow query of every DataSource in the process; returns the unsubscribe function. */
+  static onSlowQuery(listener: SlowQueryListener): () => void {
     TypeOrmLogger.slowListeners.push(listener);
+    return () => {
+      TypeOrmLogger.slowListeners = TypeOrmLogger.slowListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /**
+   * Slow queries of this logger's DataSource only (`dataSource.logger`): the metrics module subscribes here, so
+   * that two application instances in one process (tests) each count their own.
+   */
+  onSlow(listener: SlowQueryListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   logQuery(): void {}
@@ -33,7 +46,7 @@ export class TypeOrmLogger implements TypeOrmLoggerInterface {
   logQuerySlow(time: number, query: string, _parameters?: unknown[], _queryRunner?: QueryRunner): void {
     const name = queryName(query);
     this.logger.warn({ durationMs: time, query: name }, 'slow query');
-    for (const listener of TypeOrmLogger.slowListeners) listener(time, name);
+    for (const listener of [...TypeOrmLogger.slowListeners, ...this.listeners]) listener(time, name);
   }
 
   logSchemaBuild(message: string): void {

@@ -67,6 +67,17 @@ export const CONSTRAINT_ERRORS: Record<string, { status: number; code: ErrorCode
     code: ErrorCode.DUPLICATE_CATEGORY_NAME,
     detail: 'a category with this name exists in the store',
   },
+  // A table deleted while its tablet still held a token (revocation takes up to 60 s) and sent an order.
+  fk_table_sessions_table: {
+    status: 404,
+    code: ErrorCode.TABLE_NOT_FOUND,
+    detail: 'table not found',
+  },
+  fk_orders_table: {
+    status: 404,
+    code: ErrorCode.TABLE_NOT_FOUND,
+    detail: 'table not found',
+  },
   uq_table_sessions_active: {
     status: 409,
     code: ErrorCode.CONFLICT,

@@ -1,4 +1,79 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type Redis from 'ioredis';
+import { REDIS } from '../../common/redis/redis.module';
+import { AppConfig } from '../../config';
+import { AuthController } from './auth.controller';
+import { AuthRepository } from './auth.repository';
+import { AuthService } from './auth.service';
+import { JwtAuthGuard } from './jwt-auth.guard';
+import { JwtKeys } from './jwt-keys';
+import { JwtStrategy } from './jwt.strategy';
+import { LoginLockoutService, lockoutStoreProvider } from './login-lockout.service';
+import { PasswordService } from './password.service';
+import { RateLimitGuard, throttlerOptions } from './rate-limit.guard';
+import { RolesGuard } from './roles.guard';
+import { TokenRevocationService } from './token-revocation.service';
+import { TokenService } from './token.service';
 
-@Module({})
+/** Loaded once per process; shared by the signer, the strategy and the rate limiter's tracker. */
+@Global()
+@Module({
+  providers: [
+    { provide: JwtKeys, inject: [AppConfig], useFactory: (config: AppConfig) => JwtKeys.load(config) },
+  ],
+  exports: [JwtKeys],
+})
+class JwtKeysModule {}
+
+/**
+ * Logins, tokens and the global guards, in this order: rate limit (first, so requests with bad tokens count
+ * too), JWT (Principal on request.user, @Public() skips), roles (@Auth(...roles)).
+ */
+@Module({
+  imports: [
+    JwtKeysModule,
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [JwtKeys, AppConfig],
+      useFactory: (keys: JwtKeys, config: AppConfig) => ({
+        privateKey: keys.privateKey,
+        publicKey: keys.publicKey,
+        signOptions: {
+          algorithm: 'RS256',
+          expiresIn: config.jwt.expiresInSeconds,
+          issuer: config.jwt.issuer,
+          audience: config.jwt.audience,
+        },
+        verifyOptions: {
+          algorithms: ['RS256'],
+          issuer: config.jwt.issuer,
+          audience: config.jwt.audience,
+        },
+      }),
+    }),
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig, REDIS],
+      useFactory: (config: AppConfig, redis: Redis | null) => throttlerOptions(config, redis),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [
+    AuthRepository,
+    AuthService,
+    PasswordService,
+    TokenService,
+    TokenRevocationService,
+    LoginLockoutService,
+    lockoutStoreProvider,
+    JwtStrategy,
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+  ],
+  exports: [TokenRevocationService, PasswordService, TokenService],
+})
 export class AuthModule {}

@@ -24,3 +24,29 @@ export interface NewOutboxEvent {
   /** The type's own fields: `{order}`, `{orderId}` or `{sessionId, completedAt}`. */
   data: Record<string, unknown>;
 }
+
+/** The durable topic exchange every instance publishes to and binds its own queue to. */
+export const EVENTS_EXCHANGE = 'table-order-events';
+
+/** One committed event as the relay publishes it and every consumer receives it. */
+export interface StoredEvent {
+  /** events.id: relay order across stores. */
+  id: number;
+  storeId: string;
+  /** store_seq: the SSE event id, increasing within a store in commit order. */
+  seq: number;
+  type: EventType;
+  tableId: string | null;
+  payload: EventEnvelope;
+  /** When the business transaction wrote the row (ms since epoch). */
+  createdAt: number;
+}
+
+/** What travels on the bus: enough to route, dedupe per store and write the frame without a database read. */
+export interface BusEvent {
+  storeId: string;
+  seq: number;
+  type: EventType;
+  tableId: string | null;
+  payload: EventEnvelope;
+}

@@ -1,9 +1,51 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import type { NewOutboxEvent } from './event-types';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { EventEnvelope, EventType, NewOutboxEvent, StoredEvent } from './event-types';
+
+interface EventRow {
+  id: string;
+  store_id: string;
+  seq: string;
+  type: EventType;
+  table_id: string | null;
+  payload: EventEnvelope | string;
+  created_ms: string | number;
+}
+
+const EVENT_COLUMNS = `id::text AS id, store_id::text AS store_id, store_seq::text AS seq, type,
+  table_id::text AS table_id, payload, (extract(epoch FROM created_at) * 1000)::float8 AS created_ms`;
+
+/** TypeORM answers UPDATE and DELETE with `[rows, affected]`, everything else with the rows. */
+function rowsOf<T>(result: unknown): T[] {
+  if (
+    Array.isArray(result) &&
+    result.length === 2 &&
+    Array.isArray(result[0]) &&
+    typeof result[1] === 'number'
+  ) {
+    return result[0] as T[];
+  }
+  return result as T[];
+}
+
+function toEvent(row: EventRow): StoredEvent {
+  return {
+    id: Number(row.id),
+    storeId: row.store_id,
+    seq: Number(row.seq),
+    type: row.type,
+    tableId: row.table_id,
+    // pg parses jsonb; keep working if a driver hands back text.
+    payload: typeof row.payload === 'string' ? (JSON.parse(row.payload) as EventEnvelope) : row.payload,
+    createdAt: Number(row.created_ms),
+  };
+}
 
 @Injectable()
 export class OutboxRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
   /**
    * Writes one event row inside the caller's transaction. The store's sequence row is taken in the same
    * statement and stays locked until COMMIT, so within a store event ids increase in commit order: call this
@@ -17,11 +59,11 @@ export class OutboxRepository {
          RETURNING last_seq
        )
        INSERT INTO events (store_id, store_seq, type, table_id, payload)
-       SELECT $1, seq.last_seq, $2, $3,
+       SELECT $1::uuid, seq.last_seq, $2, $3::uuid,
               jsonb_build_object(
                 'eventId', seq.last_seq,
-                'storeId', $1::text,
-                'tableId', $3::text,
+                'storeId', $1::uuid,
+                'tableId', $3::uuid,
                 'occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
               ) || $4::jsonb
        FROM seq
@@ -29,5 +71,88 @@ export class OutboxRepository {
       [event.storeId, event.type, event.tableId, JSON.stringify(event.data)],
     )) as Array<{ id: string; seq: string }>;
     return { id: Number(rows[0].id), eventId: Number(rows[0].seq) };
+  }
+
+  /**
+   * Locks the oldest unpublished rows for the caller's (relay) transaction. SKIP LOCKED lets the relays of
+   * several instances work side by side: each row is claimed by one of them at a time.
+   */
+  async claimUnpublished(manager: EntityManager, limit: number): Promise<StoredEvent[]> {
+    const rows = (await manager.query(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE published_at IS NULL
+       ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    )) as EventRow[];
+    return rows.map(toEvent);
+  }
+
+  /** Marks rows published; returns each row's publish lag in seconds (database clock on both ends). */
+  async markPublished(manager: EntityManager, ids: number[]): Promise<number[]> {
+    const rows = rowsOf<{ lag: string | number }>(
+      await manager.query(
+        `UPDATE events SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])
+         RETURNING extract(epoch FROM (clock_timestamp() - created_at))::float8 AS lag`,
+        [ids],
+      ),
+    );
+    return rows.map((r) => Number(r.lag));
+  }
+
+  /** Committed events of a store after `afterSeq` (and up to `uptoSeq`), in store order. */
+  async eventsAfter(
+    storeId: string,
+    afterSeq: number,
+    options: { uptoSeq?: number; tableId?: string; limit?: number } = {},
+  ): Promise<StoredEvent[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${EVENT_COLUMNS} FROM events
+       WHERE store_id = $1 AND store_seq > $2
+         AND ($3::bigint IS NULL OR store_seq <= $3::bigint)
+         AND ($4::uuid IS NULL OR table_id = $4::uuid)
+       ORDER BY store_seq LIMIT $5`,
+      [storeId, afterSeq, options.uptoSeq ?? null, options.tableId ?? null, options.limit ?? 1000],
+    )) as EventRow[];
+    return rows.map(toEvent);
+  }
+
+  /** The last committed event id of each given store (0 for a store without events). */
+  async lastSeqs(storeIds: string[]): Promise<Map<string, number>> {
+    const result = new Map<string, number>(storeIds.map((id) => [id, 0]));
+    if (storeIds.length === 0) return result;
+    const rows = (await this.dataSource.query(
+      `SELECT store_id::text AS store_id, last_seq::text AS last_seq FROM event_sequences
+       WHERE store_id = ANY($1::uuid[])`,
+      [storeIds],
+    )) as Array<{ store_id: string; last_seq: string }>;
+    for (const row of rows) result.set(row.store_id, Number(row.last_seq));
+    return result;
+  }
+
+  /** The store's last committed event id and its oldest retained one (null when none is retained). */
+  async window(storeId: string): Promise<{ lastSeq: number; oldestSeq: number | null }> {
+    const [row] = (await this.dataSource.query(
+      `SELECT coalesce((SELECT last_seq FROM event_sequences WHERE store_id = $1), 0)::text AS last_seq,
+              (SELECT min(store_seq) FROM events WHERE store_id = $1)::text AS oldest_seq`,
+      [storeId],
+    )) as Array<{ last_seq: string; oldest_seq: string | null }>;
+    return {
+      lastSeq: Number(row.last_seq),
+      oldestSeq: row.oldest_seq === null ? null : Number(row.oldest_seq),
+    };
+  }
+
+  /** Deletes up to `limit` published rows older than the retention; returns how many went. */
+  async prune(retentionHours: number, limit: number): Promise<number> {
+    const rows = rowsOf<unknown>(
+      await this.dataSource.query(
+        `DELETE FROM events WHERE id IN (
+           SELECT id FROM events
+           WHERE created_at < now() - make_interval(hours => $1::int) AND published_at IS NOT NULL
+           ORDER BY id LIMIT $2)
+         RETURNING id`,
+        [retentionHours, limit],
+      ),
+    );
+    return rows.length;
   }
 }

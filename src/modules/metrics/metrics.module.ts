@@ -1,15 +1,39 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, MiddlewareConsumer, Module, NestModule, OnModuleInit } from '@nestjs/common';
 import {
   makeCounterProvider,
   makeGaugeProvider,
   makeHistogramProvider,
   PrometheusModule,
 } from '@willsoto/nestjs-prometheus';
-import { METRIC, MetricsService } from './metrics.service';
+import { register } from 'prom-client';
+import { HttpMetricsMiddleware } from './http-metrics.middleware';
+import { MetricsController } from './metrics.controller';
+import { MetricsRepository } from './metrics.repository';
+import { HTTP_BUCKETS, METRIC, MetricsService } from './metrics.service';
+import { RuntimeMetricsSampler } from './runtime-metrics.sampler';
+
+/**
+ * prom-client's default metrics include three gauges named `*_total`, which `promtool check metrics` rejects
+ * (the suffix is reserved for counters). Their information stays available as `nodejs_active_handles`,
+ * `nodejs_active_requests` and `nodejs_active_resources`, labelled by type.
+ */
+const NON_COUNTER_TOTALS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
+const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 @Global()
 @Module({
-  imports: [PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } })],
+  imports: [
+    PrometheusModule.register({
+      path: '/metrics',
+      controller: MetricsController,
+      defaultMetrics: { enabled: true },
+    }),
+  ],
   providers: [
     makeCounterProvider({ name: METRIC.ordersCreated, help: 'Orders placed' }),
     makeCounterProvider({
@@ -17,11 +41,16 @@ import { METRIC, MetricsService } from './metrics.service';
       help: 'Order status changes by new status',
       labelNames: ['status'],
     }),
-    makeCounterProvider({ name: METRIC.tableCompletions, help: 'Table sessions completed (이용 완료)' }),
+    makeCounterProvider({ name: METRIC.tableCompletions, help: 'Table sessions completed' }),
     makeGaugeProvider({
       name: METRIC.sseStreams,
       help: 'Open SSE streams on this instance',
       labelNames: ['role'],
+    }),
+    makeHistogramProvider({
+      name: METRIC.sseDeliveryLag,
+      help: 'Delay from an event being committed to its frame being written to an SSE client',
+      buckets: LAG_BUCKETS,
     }),
     makeCounterProvider({
       name: METRIC.cacheRequests,
@@ -31,11 +60,50 @@ import { METRIC, MetricsService } from './metrics.service';
     makeHistogramProvider({
       name: METRIC.outboxPublishLag,
       help: 'Delay from an event being committed to it being published',
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      buckets: LAG_BUCKETS,
+    }),
+    makeGaugeProvider({
+      name: METRIC.outboxBacklog,
+      help: 'Events committed but not yet published (sampled at scrape)',
+    }),
+    makeGaugeProvider({
+      name: METRIC.outboxOldestAge,
+      help: 'Age of the oldest unpublished event in seconds, 0 when none (sampled at scrape)',
     }),
     makeCounterProvider({ name: METRIC.slowQueries, help: 'Database queries slower than SLOW_QUERY_MS' }),
+    makeGaugeProvider({
+      name: METRIC.dbPool,
+      help: 'PostgreSQL pool connections by state (in_use, idle, waiting); absent on the embedded database',
+      labelNames: ['state'],
+    }),
+    makeHistogramProvider({
+      name: METRIC.httpDuration,
+      help: 'HTTP request duration by method, route template and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: HTTP_BUCKETS,
+    }),
+    makeGaugeProvider({
+      name: METRIC.ready,
+      help: 'Result of the last readiness check: 1 ready, 0 not ready',
+    }),
+    makeGaugeProvider({
+      name: METRIC.dependencyUp,
+      help: 'Result of the last readiness check per configured dependency: 1 up, 0 down',
+      labelNames: ['dependency'],
+    }),
     MetricsService,
+    MetricsRepository,
+    RuntimeMetricsSampler,
   ],
-  exports: [MetricsService],
+  // The sampler is exported because MetricsController lives in PrometheusModule, which sees only globals.
+  exports: [MetricsService, RuntimeMetricsSampler],
 })
-export class MetricsModule {}
+export class MetricsModule implements NestModule, OnModuleInit {
+  onModuleInit(): void {
+    for (const name of NON_COUNTER_TOTALS) register.removeSingleMetric(name);
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('{*path}');
+  }
+}

@@ -1,0 +1,260 @@
+/**
+ * Shared by the benchmarks in bench/: a fresh PostgreSQL database (created like test/utils/app.ts does, dropped
+ * afterwards), servers started as child processes so that the load generator never shares an event loop with
+ * them, fixture rows written with SQL, and autocannon runs summarised.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as bcrypt from 'bcrypt';
+import { Client } from 'pg';
+
+/** The part of autocannon's options and result used here (the package ships no type declarations). */
+export interface CannonRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  setupRequest?: (req: CannonRequest) => CannonRequest;
+}
+export interface CannonOptions {
+  url: string;
+  connections: number;
+  duration: number;
+  method?: string;
+  headers?: Record<string, string>;
+  requests?: CannonRequest[];
+}
+interface CannonResult {
+  requests: { total: number; average: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+const autocannon = require('autocannon') as (opts: CannonOptions) => Promise<CannonResult>;
+
+export const PG_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const ROOT = path.resolve(__dirname, '..');
+const NODE = path.join(ROOT, 'node_modules/.bin/node');
+const TS = ['-r', 'ts-node/register/transpile-only'];
+
+export interface BenchDatabase {
+  url: string;
+  name: string;
+  dataDir: string;
+  drop(): Promise<void>;
+}
+
+async function withClient<T>(url: string, work: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createBenchDatabase(): Promise<BenchDatabase> {
+  const id = randomBytes(4).toString('hex');
+  const name = `table_order_bench_${id}`;
+  await withClient(PG_ADMIN_URL, (c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `table-order-bench-${id}-`));
+  return {
+    url: url.toString(),
+    name,
+    dataDir,
+    drop: async () => {
+      await withClient(PG_ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const query = <T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []) =>
+  withClient(url, async (c) => (await c.query(sql, params)).rows as T[]);
+
+export interface Server {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts `script` (TypeScript, run through ts-node) and waits for the `listening <port>` line it prints. */
+export function spawnServer(script: string, args: string[], env: Record<string, string>): Promise<Server> {
+  const child: ChildProcess = spawn(NODE, [...TS, path.join(ROOT, script), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${script} did not start: ${out}`)), 120_000);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${out}`)));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening (\d+)/.exec(out);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout?.removeAllListeners('data');
+      child.stdout?.resume();
+      child.removeAllListeners('exit');
+      resolve({
+        url: `http://127.0.0.1:${match[1]}`,
+        pid: child.pid ?? 0,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+          }),
+      });
+    });
+  });
+}
+
+/** The application as production builds it (createApp), on real PostgreSQL, quiet, with limits out of the way. */
+export function spawnApp(db: BenchDatabase, extra: Record<string, string> = {}): Promise<Server> {
+  return spawnServer('bench/orders-app-server.ts', [], {
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    DATA_DIR: db.dataDir,
+    LOG_LEVEL: 'silent',
+    DEMO_SEED: 'false',
+    // The environment schema caps both at 100000 a minute, far above what the benchmark sends per principal.
+    RATE_LIMIT_PER_MINUTE: '100000',
+    LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+    REDIS_URL: '',
+    RABBITMQ_URL: '',
+    // BENCH_PROFILE=<dir>: the app writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+    ...(process.env.BENCH_PROFILE
+      ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` }
+      : {}),
+    ...extra,
+  });
+}
+
+export interface BenchStore {
+  id: string;
+  code: string;
+  adminPassword: string;
+  tables: Array<{ id: string; number: number; token?: string }>;
+  menus: string[];
+}
+
+/** Stores with one admin, `tables` tables (password table-pass) and `menus` available menus. */
+export async function seedStores(
+  db: BenchDatabase,
+  stores: number,
+  tables: number,
+  menus: number,
+): Promise<BenchStore[]> {
+  const tableHash = await bcrypt.hash('table-pass', 10);
+  const adminHash = await bcrypt.hash('admin-password', 10);
+  return withClient(db.url, async (c) => {
+    const out: BenchStore[] = [];
+    for (let s = 0; s < stores; s++) {
+      const code = `bench-${s}-${randomBytes(3).toString('hex')}`;
+      const store = (await c.query(`INSERT INTO stores (code, name) VALUES ($1, $1) RETURNING id`, [code]))
+        .rows[0];
+      await c.query(
+        `INSERT INTO admin_users (store_id, username, password_hash, role) VALUES ($1, 'admin', $2, 'store_admin')`,
+        [store.id, adminHash],
+      );
+      const tableRows = (
+        await c.query(
+          `INSERT INTO tables (store_id, number, password_hash)
+           SELECT $1, n, $2 FROM generate_series(1, $3::int) n RETURNING id, number`,
+          [store.id, tableHash, tables],
+        )
+      ).rows as Array<{ id: string; number: number }>;
+      const category = (
+        await c.query(`INSERT INTO menu_categories (store_id, name) VALUES ($1, '메인') RETURNING id`, [
+          store.id,
+        ])
+      ).rows[0];
+      const menuRows = (
+        await c.query(
+          `INSERT INTO menus (store_id, category_id, name, price, display_order)
+           SELECT $1, $2, '메뉴 ' || n, 1000 * n, n FROM generate_series(1, $3::int) n RETURNING id`,
+          [store.id, category.id, menus],
+        )
+      ).rows as Array<{ id: string }>;
+      out.push({
+        id: store.id,
+        code,
+        adminPassword: 'admin-password',
+        tables: tableRows.sort((a, b) => a.number - b.number),
+        menus: menuRows.map((m) => m.id),
+      });
+    }
+    return out;
+  });
+}
+
+async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+export { postJson };
+
+export async function tableLogin(app: Server, store: BenchStore, tableNumber: number): Promise<string> {
+  const res = await postJson(`${app.url}/api/v1/auth/table-login`, {
+    storeCode: store.code,
+    tableNumber,
+    password: 'table-pass',
+  });
+  if (res.status !== 200) throw new Error(`table login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.accessToken as string;
+}
+
+export async function adminLogin(app: Server, store: BenchStore): Promise<string> {
+  const res = await postJson(`${app.url}/api/v1/auth/admin-login`, {
+    storeCode: store.code,
+    username: 'admin',
+    password: store.adminPassword,
+  });
+  if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.accessToken as string;
+}
+
+export interface Figures {
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+export async function cannon(opts: CannonOptions): Promise<Figures> {
+  const result = await autocannon(opts);
+  return {
+    requests: result.requests.total,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');

@@ -1,0 +1,63 @@
+import { AppError } from '../../common/errors';
+import { FAILURE_WINDOW_MS, LOCK_MS, LoginLockoutService, MemoryLockoutStore } from './login-lockout.service';
+
+describe('LoginLockoutService (in-process store)', () => {
+  let now: number;
+  let lockout: LoginLockoutService;
+
+  beforeEach(() => {
+    now = 1_000_000;
+    lockout = new LoginLockoutService(new MemoryLockoutStore(() => now));
+  });
+
+  const fail = async (times: number): Promise<void> => {
+    for (let i = 0; i < times; i++) await lockout.recordFailure('admin:demo:x');
+  };
+
+  it('locks on the fifth failure for 60 s, with Retry-After counting down', async () => {
+    await fail(4);
+    await expect(lockout.assertNotLocked('admin:demo:x')).resolves.toBeUndefined();
+    await fail(1);
+    const error = (await lockout.assertNotLocked('admin:demo:x').catch((e: unknown) => e)) as AppError;
+    expect(error.status).toBe(429);
+    expect(error.code).toBe('LOGIN_LOCKED');
+    expect(error.options.headers).toEqual({ 'Retry-After': '60' });
+    now += 45_500;
+    const later = (await lockout.assertNotLocked('admin:demo:x').catch((e: unknown) => e)) as AppError;
+    expect(later.options.headers).toEqual({ 'Retry-After': '15' });
+  });
+
+  it('unlocks after 60 s with a fresh count', async () => {
+    await fail(5);
+    now += LOCK_MS;
+    await expect(lockout.assertNotLocked('admin:demo:x')).resolves.toBeUndefined();
+    await fail(4);
+    await expect(lockout.assertNotLocked('admin:demo:x')).resolves.toBeUndefined();
+  });
+
+  it('forgets failures older than the window', async () => {
+    await fail(4);
+    now += FAILURE_WINDOW_MS + 1;
+    await fail(1);
+    await expect(lockout.assertNotLocked('admin:demo:x')).resolves.toBeUndefined();
+  });
+
+  it('a reset clears the count', async () => {
+    await fail(4);
+    await lockout.reset('admin:demo:x');
+    await fail(4);
+    await expect(lockout.assertNotLocked('admin:demo:x')).resolves.toBeUndefined();
+  });
+
+  it('answers 503 when the store is unreachable', async () => {
+    const broken = new LoginLockoutService({
+      lockedFor: () => Promise.reject(new Error('ECONNREFUSED')),
+      recordFailure: () => Promise.reject(new Error('ECONNREFUSED')),
+      reset: () => Promise.reject(new Error('ECONNREFUSED')),
+    });
+    await expect(broken.assertNotLocked('k')).rejects.toMatchObject({
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+    });
+  });
+});

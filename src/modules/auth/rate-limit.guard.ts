@@ -1,0 +1,111 @@
+import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  normalizeIp,
+  ThrottlerGuard,
+  type ThrottlerLimitDetail,
+  type ThrottlerModuleOptions,
+  type ThrottlerOptions,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
+import { AppError, ErrorCode } from '../../common/errors';
+import { AppConfig } from '../../config';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
+import type Redis from 'ioredis';
+
+export const LOGIN_THROTTLE_KEY = 'auth:login-throttle';
+/** Marks a login endpoint: LOGIN_RATE_LIMIT_PER_MINUTE per client IP applies on top of the general limit. */
+export const LoginRateLimit = (): MethodDecorator => SetMetadata(LOGIN_THROTTLE_KEY, true);
+
+/** Operational endpoints a load balancer, Prometheus or a browser hits often; never limited. */
+const UNLIMITED_PATHS = /^\/(health|metrics|docs|uploads)(\/|$|\?|-)/;
+const MINUTE_MS = 60_000;
+
+type Req = {
+  ip?: string;
+  headers: Record<string, string | string[] | undefined>;
+  originalUrl?: string;
+  url?: string;
+};
+
+const clientIp = (req: Req): string => `ip:${normalizeIp(req.ip ?? 'unknown')}`;
+
+export function throttlerOptions(config: AppConfig, redis: Redis | null): ThrottlerModuleOptions {
+  const throttlers: ThrottlerOptions[] = [
+    { name: 'default', ttl: MINUTE_MS, limit: config.rateLimitPerMinute },
+    {
+      name: 'login',
+      ttl: MINUTE_MS,
+      limit: config.loginRateLimitPerMinute,
+      getTracker: (req) => clientIp(req as Req),
+      skipIf: (context) => Reflect.getMetadata(LOGIN_THROTTLE_KEY, context.getHandler()) !== true,
+    },
+  ];
+  return {
+    throttlers,
+    // One budget per principal across every route (the library's default key is per route).
+    generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+    setHeaders: false,
+    storage: redis ? new RedisThrottlerStorage(redis) : undefined,
+  };
+}
+
+/**
+ * Global and first: counts the request against RATE_LIMIT_PER_MINUTE of its principal (`sub` of a token whose
+ * signature, issuer and audience verify; the client IP otherwise, Express `trust proxy` making it the real
+ * one), and against LOGIN_RATE_LIMIT_PER_MINUTE per IP on logins. Running before the JWT guard means requests
+ * with bad tokens are limited too; the signature check it repeats costs tens of microseconds.
+ * An SSE stream is one request, so it counts once, at connect.
+ */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    private readonly jwt: JwtService,
+  ) {
+    super(options, storage, reflector);
+  }
+
+  override canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return Promise.resolve(true);
+    return super.canActivate(context);
+  }
+
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Req>();
+    return Promise.resolve(UNLIMITED_PATHS.test(req.originalUrl ?? req.url ?? ''));
+  }
+
+  protected override getTracker(req: Record<string, unknown>): Promise<string> {
+    const r = req as Req;
+    const header = r.headers.authorization;
+    if (typeof header === 'string') {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (match) {
+        try {
+          const claims = this.jwt.verify<{ sub?: unknown }>(match[1]);
+          if (typeof claims.sub === 'string') return Promise.resolve(`sub:${claims.sub}`);
+        } catch {
+          // Not a token of ours: limited by address like any anonymous caller.
+        }
+      }
+    }
+    return Promise.resolve(clientIp(r));
+  }
+
+  protected override throwThrottlingException(
+    _context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    throw AppError.tooManyRequests(
+      ErrorCode.RATE_LIMIT_EXCEEDED,
+      'too many requests; slow down',
+      detail.timeToBlockExpire,
+    );
+  }
+}

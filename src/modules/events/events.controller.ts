@@ -1,0 +1,121 @@
+import { Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Auth, CurrentPrincipal } from '../../common/auth';
+import type { StorePrincipal } from '../../common/auth';
+import { AppError, ErrorEnvelopeDto } from '../../common/errors';
+import { API_PREFIX } from '../../common/http/api';
+import { EventStreamQueryDto } from './dto/event-stream-query.dto';
+import { EventTicketDto } from './dto/event-ticket.dto';
+import { SseTicketService } from './sse-ticket.service';
+import { SseService } from './sse.service';
+
+const STREAM_DESCRIPTION =
+  'Server-Sent Events (`text/event-stream`). The first frame is `retry: 3000`; a comment `: ping` follows every ' +
+  'SSE_HEARTBEAT_MS. Each event is `id: <eventId>` (increasing within the store), `event: <type>` and ' +
+  '`data: <JSON>`; types: `new_order` {eventId, storeId, tableId, occurredAt, order}, `order_updated` {…, order}, ' +
+  '`order_deleted` {…, orderId}, `table_reset` {…, sessionId, completedAt}. With `Last-Event-ID` (header) or ' +
+  '`lastEventId` (query) every later event is replayed in order, then the stream continues live, without gap or ' +
+  'duplicate. Events are kept 24 h: an older id (or one the store never reached) gets `event: reset` first, ' +
+  'meaning reload the state through the REST endpoints. Streams of a revoked or expired token are closed.';
+
+const STREAM_ERRORS = {
+  badRequest: {
+    type: ErrorEnvelopeDto,
+    description: 'VALIDATION_ERROR: lastEventId / Last-Event-ID is not a non-negative integer',
+  },
+  tooMany: {
+    type: ErrorEnvelopeDto,
+    description:
+      'RATE_LIMIT_EXCEEDED: too many open streams for this login (5 per admin, 2 per table), with Retry-After',
+  },
+};
+
+@ApiTags('events')
+@Controller(API_PREFIX)
+export class EventsController {
+  constructor(
+    private readonly sse: SseService,
+    private readonly tickets: SseTicketService,
+  ) {}
+
+  @Get('admin/events')
+  @Auth('admin')
+  @ApiOperation({
+    summary: 'Live events of the store (admin dashboard)',
+    description: `${STREAM_DESCRIPTION} Browsers' EventSource cannot send headers: use \`?ticket=\` from POST /api/v1/admin/events/ticket instead of the Authorization header (401 INVALID_TOKEN when unknown or used, TOKEN_EXPIRED after 60 s).`,
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event id' })
+  @ApiOkResponse({
+    description: 'the event stream',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiBadRequestResponse(STREAM_ERRORS.badRequest)
+  @ApiTooManyRequestsResponse(STREAM_ERRORS.tooMany)
+  adminStream(
+    @CurrentPrincipal() principal: StorePrincipal,
+    @Query() query: EventStreamQueryDto,
+    @Headers('last-event-id') header: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.sse.open(res, principal, lastEventIdOf(header, query));
+  }
+
+  @Get('orders/events')
+  @Auth('table')
+  @ApiOperation({
+    summary: "Live events of the caller's own table (tablet)",
+    description: STREAM_DESCRIPTION,
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event id' })
+  @ApiOkResponse({
+    description: 'the event stream',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiBadRequestResponse(STREAM_ERRORS.badRequest)
+  @ApiTooManyRequestsResponse(STREAM_ERRORS.tooMany)
+  tableStream(
+    @CurrentPrincipal() principal: StorePrincipal,
+    @Query() query: EventStreamQueryDto,
+    @Headers('last-event-id') header: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    if (query.ticket !== undefined)
+      throw AppError.badRequest('is only accepted on the admin stream', 'ticket');
+    return this.sse.open(res, principal, lastEventIdOf(header, query));
+  }
+
+  @Post('admin/events/ticket')
+  @HttpCode(201)
+  @Auth('admin')
+  @ApiOperation({
+    summary: 'A single-use, 60-second ticket for EventSource',
+    description: 'Open GET /api/v1/admin/events?ticket=… within 60 s; the ticket works once.',
+  })
+  @ApiCreatedResponse({ type: EventTicketDto })
+  issueTicket(@Req() req: Request): Promise<EventTicketDto> {
+    const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!token) throw AppError.badRequest('a bearer token is required to issue a ticket', 'authorization');
+    return this.tickets.issue(token);
+  }
+}
+
+function lastEventIdOf(header: string | undefined, query: EventStreamQueryDto): number | null {
+  const raw = header !== undefined && header.trim() !== '' ? header.trim() : query.lastEventId;
+  if (raw === undefined) return null;
+  if (!/^\d{1,15}$/.test(raw)) {
+    throw AppError.validation([{ field: 'Last-Event-ID', message: 'must be a non-negative integer' }]);
+  }
+  return Number(raw);
+}

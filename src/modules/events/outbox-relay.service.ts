@@ -1,0 +1,118 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
+import { AppConfig } from '../../config';
+import { TransactionService } from '../../database/transaction.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { EventBus } from './event-bus';
+import { OutboxRepository } from './outbox.repository';
+import { OutboxService } from './outbox.service';
+
+/** Rows claimed per relay transaction. */
+const BATCH = 200;
+
+/**
+ * Publishes committed, unpublished event rows in id order and marks them published. It is woken right after
+ * each commit (OutboxService.committed), when the bus reconnects, and by a poll every OUTBOX_POLL_MS, so an
+ * instance that dies between commit and publish only delays its events: any instance's relay finds them.
+ *
+ * Each batch is one short transaction: `FOR UPDATE SKIP LOCKED` claims rows, they are published (broker
+ * confirms awaited), then marked. Relays of several instances thus split the rows between them; a row is
+ * published at least once and normally once (twice only if a commit fails after the broker confirmed).
+ * Two relays may publish neighbouring ids of a store out of order; consumers heal that by id (EventHub).
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private running: Promise<void> | null = null;
+  private again = false;
+  private paused = false;
+  private stopped = false;
+  private failing = false;
+  private timer?: NodeJS.Timeout;
+  private subscriptions: Subscription[] = [];
+
+  constructor(
+    private readonly outbox: OutboxService,
+    private readonly repository: OutboxRepository,
+    private readonly bus: EventBus,
+    private readonly tx: TransactionService,
+    private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.subscriptions.push(this.outbox.commits$.subscribe(() => void this.wake()));
+    this.subscriptions.push(this.bus.connected$.subscribe(() => void this.wake()));
+    this.timer = setInterval(() => void this.wake(), this.config.outboxPollMs);
+    this.timer.unref();
+    void this.wake();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    for (const s of this.subscriptions) s.unsubscribe();
+    await this.running;
+  }
+
+  /** Stops publishing (tests simulate an instance that dies between commit and publish). */
+  async pause(): Promise<void> {
+    this.paused = true;
+    await this.running;
+  }
+
+  resume(): void {
+    this.paused = false;
+    void this.wake();
+  }
+
+  /** Runs the relay now; a wake-up during a run makes it go round once more. Resolves when it is idle. */
+  wake(): Promise<void> {
+    if (this.stopped || this.paused) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = null;
+      // A wake-up that arrived after the last round's check still gets its round.
+      if (this.again) void this.wake();
+    });
+    return this.running;
+  }
+
+  private async drain(): Promise<void> {
+    do {
+      this.again = false;
+      let published = 0;
+      do {
+        published = await this.publishBatch();
+      } while (published === BATCH && !this.stopped && !this.paused);
+    } while (this.again && !this.stopped && !this.paused);
+  }
+
+  /** Returns how many rows went out (0 when none was waiting or the bus refused them). */
+  private async publishBatch(): Promise<number> {
+    try {
+      const lags = await this.tx.run(async (em) => {
+        const rows = await this.repository.claimUnpublished(em, BATCH);
+        if (rows.length === 0) return [];
+        await this.bus.publish(rows);
+        return this.repository.markPublished(
+          em,
+          rows.map((r) => r.id),
+        );
+      }, 1);
+      for (const lag of lags) this.metrics.outboxPublished(lag);
+      if (this.failing) this.logger.log('outbox relay publishing again');
+      this.failing = false;
+      return lags.length;
+    } catch (error) {
+      // The rows stay unpublished; the next poll or reconnect tries again. Orders are unaffected.
+      if (!this.failing)
+        this.logger.warn({ err: (error as Error).message }, 'outbox relay could not publish');
+      this.failing = true;
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { trim } from './category.dto';
+
+export const MAX_PRICE = 10_000_000;
+
+/** Empty or blank descriptions are stored as absent (null), as clients show them. */
+const trimDescription = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() || null : value;
+
+export class CreateMenuDto {
+  @ApiProperty({ format: 'uuid', description: 'a category of the caller store' })
+  @IsUUID('all')
+  categoryId: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'Bibimbap', description: 'trimmed' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  name: string;
+
+  @ApiProperty({ minimum: 0, maximum: MAX_PRICE, example: 9000, description: 'integer won' })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PRICE)
+  price: number;
+
+  @ApiPropertyOptional({ maxLength: 1000, nullable: true, example: 'Rice with vegetables and egg' })
+  @IsOptional()
+  @Transform(trimDescription)
+  @IsString()
+  @MaxLength(1000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ default: true, description: 'false = sold out' })
+  @ValidateIf((o: CreateMenuDto) => o.isAvailable !== undefined)
+  @IsBoolean()
+  isAvailable?: boolean;
+}
+
+/**
+ * Any field of the create body; absent fields stay as they are. `description: null` clears the description;
+ * null is refused for the other fields (@ValidateIf instead of @IsOptional, which would let null through).
+ */
+export class UpdateMenuDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'moving to another category appends the menu last there',
+  })
+  @ValidateIf((o: UpdateMenuDto) => o.categoryId !== undefined)
+  @IsUUID('all')
+  categoryId?: string;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
+  @ValidateIf((o: UpdateMenuDto) => o.name !== undefined)
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  name?: string;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_PRICE, description: 'integer won' })
+  @ValidateIf((o: UpdateMenuDto) => o.price !== undefined)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PRICE)
+  price?: number;
+
+  @ApiPropertyOptional({ maxLength: 1000, nullable: true, description: 'null clears it' })
+  @IsOptional()
+  @Transform(trimDescription)
+  @IsString()
+  @MaxLength(1000)
+  description?: string | null;
+
+  @ApiPropertyOptional({ description: 'false = sold out' })
+  @ValidateIf((o: UpdateMenuDto) => o.isAvailable !== undefined)
+  @IsBoolean()
+  isAvailable?: boolean;
+}
+
+export class ListMenusQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'only the menus of this category' })
+  @IsOptional()
+  @IsUUID('all')
+  categoryId?: string;
+}
+
+export class ReorderMenusDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all')
+  categoryId: string;
+
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: 'every menu of that category that is not deleted, each once, in the new order',
+  })
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  ids: string[];
+}
+
+export class MenuDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) categoryId: string;
+  @ApiProperty({ example: 'Bibimbap' }) name: string;
+  @ApiProperty({ type: String, nullable: true }) description: string | null;
+  @ApiProperty({ example: 9000, description: 'integer won' }) price: number;
+  @ApiProperty({ type: String, nullable: true, example: '/uploads/4b0e…c1.jpg' }) imageUrl: string | null;
+  @ApiProperty({ description: 'false = sold out' }) isAvailable: boolean;
+  @ApiProperty({ example: 0 }) displayOrder: number;
+  @ApiProperty({ example: '2026-11-21T09:30:00.000Z' }) createdAt: string;
+  @ApiProperty({ example: '2026-11-21T09:30:00.000Z' }) updatedAt: string;
+}
+
+/** Multipart body of PUT /admin/menus/:id/image, for the OpenAPI document. */
+export class MenuImageUploadDto {
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    description: 'JPEG, PNG or WebP (by content), at most 5 MB',
+  })
+  image: unknown;
+}

@@ -1,0 +1,95 @@
+import type { Cache } from 'cache-manager';
+import { Keyv } from 'keyv';
+import type { AppConfig } from '../../config';
+import type { MetricsService } from '../metrics/metrics.service';
+import { MenuCache } from './menu-cache';
+import { detectImageType } from './storage/image-type';
+
+describe('MenuCache', () => {
+  let store: Keyv;
+  let metrics: { cacheRequest: jest.Mock };
+  let cache: MenuCache;
+  const config = { redis: { keyPrefix: 'p:' } } as AppConfig;
+
+  beforeEach(() => {
+    store = new Keyv();
+    metrics = { cacheRequest: jest.fn() };
+    cache = new MenuCache(
+      { stores: [store] } as unknown as Cache,
+      config,
+      metrics as unknown as MetricsService,
+    );
+  });
+  afterEach(() => cache.onModuleDestroy());
+
+  it('loads on a miss, then serves the same bytes from the store', async () => {
+    const load = jest.fn().mockResolvedValue('{"categories":[]}');
+    expect(await cache.getOrLoad('s1', load)).toBe('{"categories":[]}');
+    expect(await cache.getOrLoad('s1', load)).toBe('{"categories":[]}');
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(metrics.cacheRequest.mock.calls).toEqual([
+      ['menu', 'miss'],
+      ['menu', 'hit'],
+    ]);
+    expect(await store.get('p:s1:menu:view')).toMatchObject({ body: '{"categories":[]}' });
+  });
+
+  it('invalidation is per store', async () => {
+    await cache.getOrLoad('s1', async () => 'one');
+    await cache.getOrLoad('s2', async () => 'two');
+    await cache.invalidate('s1');
+    expect(await cache.getOrLoad('s1', async () => 'one, changed')).toBe('one, changed');
+    expect(await cache.getOrLoad('s2', async () => 'not loaded')).toBe('two');
+  });
+
+  it('ignores a value loaded before a concurrent invalidation and stored after it', async () => {
+    let release!: () => void;
+    const slowLoad = new Promise<string>((resolve) => {
+      release = () => resolve('stale');
+    });
+    const reading = cache.getOrLoad('s1', () => slowLoad);
+    await new Promise((resolve) => setImmediate(resolve));
+    await cache.invalidate('s1'); // the write committed while the read was loading
+    release();
+    expect(await reading).toBe('stale'); // that request began before the change: fine
+    expect(await cache.getOrLoad('s1', async () => 'fresh')).toBe('fresh');
+  });
+
+  it('falls back to the database and counts an error when the store fails or hangs', async () => {
+    jest.spyOn(store, 'getMany').mockRejectedValueOnce(new Error('ECONNREFUSED'));
+    expect(await cache.getOrLoad('s1', async () => 'from db')).toBe('from db');
+    jest.spyOn(store, 'getMany').mockReturnValueOnce(new Promise(() => undefined));
+    expect(await cache.getOrLoad('s1', async () => 'from db again')).toBe('from db again');
+    expect(metrics.cacheRequest.mock.calls).toEqual([
+      ['menu', 'error'],
+      ['menu', 'error'],
+    ]);
+  });
+
+  it('a failed invalidation keeps the store off the cache until a retry succeeds', async () => {
+    await cache.getOrLoad('s1', async () => 'old');
+    const set = jest.spyOn(store, 'set').mockRejectedValueOnce(new Error('down'));
+    await cache.invalidate('s1');
+    expect(await cache.getOrLoad('s1', async () => 'new')).toBe('new');
+    set.mockRestore();
+    await cache.invalidate('s1');
+    expect(await cache.getOrLoad('s1', async () => 'newer')).toBe('newer');
+    expect(await cache.getOrLoad('s1', async () => 'not loaded')).toBe('newer');
+  });
+});
+
+describe('detectImageType', () => {
+  it.each([
+    ['ffd8ffe000104a464946', 'jpg'],
+    ['89504e470d0a1a0a0000000d', 'png'],
+    [Buffer.from('RIFF\x10\x00\x00\x00WEBPVP8 ', 'latin1').toString('hex'), 'webp'],
+    [Buffer.from('RIFF\x10\x00\x00\x00WEBPVP8L', 'latin1').toString('hex'), 'webp'],
+    [Buffer.from('RIFF\x10\x00\x00\x00WAVEfmt ', 'latin1').toString('hex'), null],
+    [Buffer.from('GIF89a', 'latin1').toString('hex'), null],
+    [Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>').toString('hex'), null],
+    ['ffd8', null],
+    ['', null],
+  ])('%s → %s', (hex, expected) => {
+    expect(detectImageType(Buffer.from(hex, 'hex'))).toBe(expected);
+  });
+});

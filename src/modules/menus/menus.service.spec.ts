@@ -1,0 +1,222 @@
+import type { EntityManager } from 'typeorm';
+import { AppError } from '../../common/errors';
+import type { TransactionService } from '../../database/transaction.service';
+import type { MenuCache } from './menu-cache';
+import type { MenuRow, MenusRepository } from './menus.repository';
+import { MenusService } from './menus.service';
+import type { ImageStorage } from './storage/image-storage';
+
+const STORE = 'store-1';
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+
+function row(values: Partial<MenuRow> = {}): MenuRow {
+  return {
+    id: 'menu-1',
+    categoryId: 'cat-1',
+    name: 'Bibimbap',
+    description: null,
+    price: 9000,
+    imagePath: null,
+    isAvailable: true,
+    displayOrder: 0,
+    createdAt: new Date('2026-11-21T09:30:00.000Z'),
+    updatedAt: new Date('2026-11-21T09:30:00.000Z'),
+    ...values,
+  };
+}
+
+describe('MenusService', () => {
+  const em = {} as EntityManager;
+  let repo: Record<keyof MenusRepository, jest.Mock>;
+  let cache: { invalidate: jest.Mock };
+  let storage: Record<keyof ImageStorage, jest.Mock>;
+  let committed: boolean[];
+  let service: MenusService;
+
+  beforeEach(() => {
+    committed = [];
+    repo = {
+      lockStoreMenus: jest.fn().mockResolvedValue(undefined),
+      findCategory: jest
+        .fn()
+        .mockResolvedValue({ id: 'cat-1', name: 'Mains', displayOrder: 0, menuCount: 1 }),
+      nextMenuOrder: jest.fn().mockResolvedValue(3),
+      insertMenu: jest.fn().mockImplementation((_em, _store, v: Partial<MenuRow>) => Promise.resolve(row(v))),
+      findMenu: jest.fn().mockResolvedValue(row()),
+      updateMenu: jest
+        .fn()
+        .mockImplementation((_em, _store, _id, patch: Partial<MenuRow>) => Promise.resolve(row(patch))),
+      softDeleteMenu: jest.fn().mockResolvedValue(undefined),
+      menuIdsOfCategory: jest.fn().mockResolvedValue(['a', 'b']),
+      setMenuOrder: jest.fn().mockResolvedValue(undefined),
+      listMenus: jest.fn().mockResolvedValue([]),
+    } as unknown as Record<keyof MenusRepository, jest.Mock>;
+    // The transaction "commits" when the work resolves; the cache and file effects must come after that.
+    const tx = {
+      run: async <T>(work: (m: EntityManager) => Promise<T>): Promise<T> => {
+        const result = await work(em);
+        committed.push(true);
+        return result;
+      },
+    } as unknown as TransactionService;
+    cache = { invalidate: jest.fn().mockImplementation(() => expect(committed.length).toBeGreaterThan(0)) };
+    storage = {
+      save: jest.fn().mockResolvedValue('11111111-1111-4111-8111-111111111111.png'),
+      remove: jest.fn().mockResolvedValue(undefined),
+      url: jest.fn((name: string) => `/uploads/${name}`),
+    };
+    service = new MenusService(
+      repo as unknown as MenusRepository,
+      tx,
+      cache as unknown as MenuCache,
+      storage as unknown as ImageStorage,
+    );
+  });
+
+  describe('create', () => {
+    it('appends the menu last in its category and invalidates the store after commit', async () => {
+      const menu = await service.create(STORE, { categoryId: 'cat-1', name: 'Stew', price: 8000 });
+      expect(repo.lockStoreMenus).toHaveBeenCalledWith(em, STORE);
+      expect(repo.insertMenu).toHaveBeenCalledWith(em, STORE, {
+        categoryId: 'cat-1',
+        name: 'Stew',
+        description: null,
+        price: 8000,
+        isAvailable: true,
+        displayOrder: 3,
+      });
+      expect(menu).toMatchObject({
+        name: 'Stew',
+        displayOrder: 3,
+        imageUrl: null,
+        createdAt: '2026-11-21T09:30:00.000Z',
+      });
+      expect(cache.invalidate).toHaveBeenCalledWith(STORE);
+    });
+
+    it('refuses a category outside the store with CATEGORY_NOT_FOUND and changes nothing', async () => {
+      repo.findCategory.mockResolvedValue(null);
+      await expect(service.create(STORE, { categoryId: 'other', name: 'x', price: 1 })).rejects.toMatchObject(
+        {
+          status: 404,
+          code: 'CATEGORY_NOT_FOUND',
+        },
+      );
+      expect(repo.insertMenu).not.toHaveBeenCalled();
+      expect(cache.invalidate).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('update', () => {
+    it('passes description:null through to clear it, leaving absent fields alone', async () => {
+      await service.update(STORE, 'menu-1', { description: null });
+      expect(repo.updateMenu).toHaveBeenCalledWith(em, STORE, 'menu-1', {
+        name: undefined,
+        price: undefined,
+        description: null,
+        isAvailable: undefined,
+      });
+    });
+
+    it('moving to another category appends the menu last there', async () => {
+      await service.update(STORE, 'menu-1', { categoryId: 'cat-2' });
+      expect(repo.nextMenuOrder).toHaveBeenCalledWith(em, STORE, 'cat-2');
+      expect(repo.updateMenu).toHaveBeenCalledWith(
+        em,
+        STORE,
+        'menu-1',
+        expect.objectContaining({ categoryId: 'cat-2', displayOrder: 3 }),
+      );
+    });
+
+    it('keeps the display order when the category does not change', async () => {
+      await service.update(STORE, 'menu-1', { categoryId: 'cat-1', price: 1 });
+      expect(repo.nextMenuOrder).not.toHaveBeenCalled();
+      expect(repo.updateMenu.mock.calls[0][3]).not.toHaveProperty('displayOrder');
+    });
+
+    it('answers MENU_NOT_FOUND for a menu outside the store', async () => {
+      repo.findMenu.mockResolvedValue(null);
+      await expect(service.update(STORE, 'nope', { price: 1 })).rejects.toMatchObject({
+        code: 'MENU_NOT_FOUND',
+      });
+      expect(cache.invalidate).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('remove', () => {
+    it('soft deletes, invalidates, then removes the image file', async () => {
+      repo.findMenu.mockResolvedValue(row({ imagePath: 'old.png' }));
+      await service.remove(STORE, 'menu-1');
+      expect(repo.softDeleteMenu).toHaveBeenCalledWith(em, STORE, 'menu-1');
+      expect(cache.invalidate).toHaveBeenCalledWith(STORE);
+      expect(storage.remove).toHaveBeenCalledWith('old.png');
+    });
+
+    it('a file that cannot be removed does not fail the committed delete', async () => {
+      repo.findMenu.mockResolvedValue(row({ imagePath: 'old.png' }));
+      storage.remove.mockRejectedValue(new Error('EACCES'));
+      await expect(service.remove(STORE, 'menu-1')).resolves.toBeUndefined();
+    });
+  });
+
+  describe('reorder', () => {
+    it.each([[['a']], [['a', 'b', 'b']], [['a', 'c']], [['b', 'a', 'c']]])(
+      'refuses %j when the category holds a, b',
+      async (ids) => {
+        const error = (await service.reorder(STORE, 'cat-1', ids).catch((e: unknown) => e)) as AppError;
+        expect(error).toBeInstanceOf(AppError);
+        expect(error).toMatchObject({ status: 400, code: 'VALIDATION_ERROR' });
+        expect(repo.setMenuOrder).not.toHaveBeenCalled();
+        expect(cache.invalidate).not.toHaveBeenCalled();
+      },
+    );
+
+    it('writes the new order when every menu is listed once', async () => {
+      await service.reorder(STORE, 'cat-1', ['b', 'a']);
+      expect(repo.setMenuOrder).toHaveBeenCalledWith(em, STORE, 'cat-1', ['b', 'a']);
+      expect(cache.invalidate).toHaveBeenCalledWith(STORE);
+    });
+  });
+
+  describe('images', () => {
+    it('requires a file', async () => {
+      await expect(service.setImage(STORE, 'menu-1', undefined)).rejects.toMatchObject({ status: 400 });
+    });
+
+    it('decides the type by the bytes: text is 415 and nothing is stored', async () => {
+      const file = { buffer: Buffer.from('hello, I am a .png'), size: 18 };
+      await expect(service.setImage(STORE, 'menu-1', file)).rejects.toMatchObject({
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+      });
+      expect(storage.save).not.toHaveBeenCalled();
+    });
+
+    it('stores a PNG under its detected extension and removes the previous file after commit', async () => {
+      repo.findMenu.mockResolvedValue(row({ imagePath: 'previous.jpg' }));
+      const menu = await service.setImage(STORE, 'menu-1', { buffer: PNG, size: PNG.length });
+      expect(storage.save).toHaveBeenCalledWith(PNG, 'png');
+      expect(menu.imageUrl).toBe('/uploads/11111111-1111-4111-8111-111111111111.png');
+      expect(storage.remove).toHaveBeenCalledWith('previous.jpg');
+      expect(cache.invalidate).toHaveBeenCalledWith(STORE);
+    });
+
+    it('removes the new file when the menu vanished before the update committed', async () => {
+      repo.findMenu.mockResolvedValueOnce(row()).mockResolvedValueOnce(null);
+      await expect(
+        service.setImage(STORE, 'menu-1', { buffer: PNG, size: PNG.length }),
+      ).rejects.toMatchObject({
+        code: 'MENU_NOT_FOUND',
+      });
+      expect(storage.remove).toHaveBeenCalledWith('11111111-1111-4111-8111-111111111111.png');
+    });
+
+    it('removeImage without an image changes nothing', async () => {
+      const menu = await service.removeImage(STORE, 'menu-1');
+      expect(menu.imageUrl).toBeNull();
+      expect(repo.updateMenu).not.toHaveBeenCalled();
+      expect(storage.remove).not.toHaveBeenCalled();
+    });
+  });
+});

@@ -1,0 +1,180 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppError, ErrorCode } from '../../common/errors';
+import { TransactionService } from '../../database/transaction.service';
+import type { CreateMenuDto, MenuDto, UpdateMenuDto } from './dto/menu.dto';
+import { MenuCache } from './menu-cache';
+import { assertSameIds, categoryNotFound, menuNotFound } from './menu-errors';
+import { MenuPatch, MenuRow, MenusRepository } from './menus.repository';
+import { IMAGE_STORAGE, type ImageStorage } from './storage/image-storage';
+import { detectImageType } from './storage/image-type';
+
+/** The part of an uploaded file the service needs (Multer's memory storage provides it). */
+export interface UploadedImage {
+  buffer: Buffer;
+  size: number;
+}
+
+/**
+ * Menus of one store: create (appended last in its category), update (a move appends it last in the new
+ * category), soft delete, reorder within a category, sold-out via isAvailable, and the image. Every committed
+ * change invalidates the store's cached menu; image files are removed only after the change that drops them commits.
+ */
+@Injectable()
+export class MenusService {
+  private readonly logger = new Logger(MenusService.name);
+
+  constructor(
+    private readonly repo: MenusRepository,
+    private readonly tx: TransactionService,
+    private readonly cache: MenuCache,
+    @Inject(IMAGE_STORAGE) private readonly storage: ImageStorage,
+  ) {}
+
+  toDto(row: MenuRow): MenuDto {
+    return {
+      id: row.id,
+      categoryId: row.categoryId,
+      name: row.name,
+      description: row.description ?? null,
+      price: Number(row.price),
+      imageUrl: row.imagePath ? this.storage.url(row.imagePath) : null,
+      isAvailable: row.isAvailable,
+      displayOrder: Number(row.displayOrder),
+      createdAt: new Date(row.createdAt).toISOString(),
+      updatedAt: new Date(row.updatedAt).toISOString(),
+    };
+  }
+
+  async list(storeId: string, categoryId?: string): Promise<MenuDto[]> {
+    if (categoryId && !(await this.repo.findCategory(storeId, categoryId))) throw categoryNotFound();
+    const rows = await this.repo.listMenus(storeId, categoryId);
+    return rows.map((row) => this.toDto(row));
+  }
+
+  async get(storeId: string, id: string): Promise<MenuDto> {
+    const row = await this.repo.findMenu(storeId, id);
+    if (!row) throw menuNotFound();
+    return this.toDto(row);
+  }
+
+  async create(storeId: string, dto: CreateMenuDto): Promise<MenuDto> {
+    const row = await this.tx.run(async (em) => {
+      await this.repo.lockStoreMenus(em, storeId);
+      if (!(await this.repo.findCategory(storeId, dto.categoryId, em))) throw categoryNotFound();
+      return this.repo.insertMenu(em, storeId, {
+        categoryId: dto.categoryId,
+        name: dto.name,
+        description: dto.description ?? null,
+        price: dto.price,
+        isAvailable: dto.isAvailable ?? true,
+        displayOrder: await this.repo.nextMenuOrder(em, storeId, dto.categoryId),
+      });
+    });
+    await this.cache.invalidate(storeId);
+    return this.toDto(row);
+  }
+
+  async update(storeId: string, id: string, dto: UpdateMenuDto): Promise<MenuDto> {
+    const row = await this.tx.run(async (em) => {
+      await this.repo.lockStoreMenus(em, storeId);
+      const current = await this.repo.findMenu(storeId, id, em, { lock: true });
+      if (!current) throw menuNotFound();
+      const patch: MenuPatch = {
+        name: dto.name,
+        price: dto.price,
+        description: dto.description,
+        isAvailable: dto.isAvailable,
+      };
+      if (dto.categoryId !== undefined && dto.categoryId !== current.categoryId) {
+        if (!(await this.repo.findCategory(storeId, dto.categoryId, em))) throw categoryNotFound();
+        patch.categoryId = dto.categoryId;
+        patch.displayOrder = await this.repo.nextMenuOrder(em, storeId, dto.categoryId);
+      }
+      return (await this.repo.updateMenu(em, storeId, id, patch)) as MenuRow;
+    });
+    await this.cache.invalidate(storeId);
+    return this.toDto(row);
+  }
+
+  /** Soft delete: orders and history keep their own snapshots; the image file goes. */
+  async remove(storeId: string, id: string): Promise<void> {
+    const imagePath = await this.tx.run(async (em) => {
+      const current = await this.repo.findMenu(storeId, id, em, { lock: true });
+      if (!current) throw menuNotFound();
+      await this.repo.softDeleteMenu(em, storeId, id);
+      return current.imagePath;
+    });
+    await this.cache.invalidate(storeId);
+    await this.removeFile(imagePath);
+  }
+
+  async reorder(storeId: string, categoryId: string, ids: string[]): Promise<MenuDto[]> {
+    const rows = await this.tx.run(async (em) => {
+      await this.repo.lockStoreMenus(em, storeId);
+      if (!(await this.repo.findCategory(storeId, categoryId, em))) throw categoryNotFound();
+      assertSameIds(ids, await this.repo.menuIdsOfCategory(em, storeId, categoryId), 'menu of the category');
+      await this.repo.setMenuOrder(em, storeId, categoryId, ids);
+      return this.repo.listMenus(storeId, categoryId, em);
+    });
+    await this.cache.invalidate(storeId);
+    return rows.map((row) => this.toDto(row));
+  }
+
+  /** Stores a new image (type by its bytes) and replaces the menu's previous one, whose file is then removed. */
+  async setImage(storeId: string, id: string, file: UploadedImage | undefined): Promise<MenuDto> {
+    if (!file || file.size === 0) {
+      throw AppError.validation([
+        { field: 'image', message: 'a file in the multipart field "image" is required' },
+      ]);
+    }
+    const ext = detectImageType(file.buffer);
+    if (!ext) {
+      throw new AppError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'the image must be a JPEG, PNG or WebP file');
+    }
+    // Checked before writing the file, so a wrong id never leaves one behind.
+    if (!(await this.repo.findMenu(storeId, id))) throw menuNotFound();
+    const name = await this.storage.save(file.buffer, ext);
+    let previous: string | null;
+    let row: MenuRow;
+    try {
+      [row, previous] = await this.tx.run(async (em) => {
+        const current = await this.repo.findMenu(storeId, id, em, { lock: true });
+        if (!current) throw menuNotFound();
+        const updated = (await this.repo.updateMenu(em, storeId, id, { imagePath: name })) as MenuRow;
+        return [updated, current.imagePath] as const;
+      });
+    } catch (error) {
+      await this.removeFile(name);
+      throw error;
+    }
+    await this.cache.invalidate(storeId);
+    await this.removeFile(previous);
+    return this.toDto(row);
+  }
+
+  async removeImage(storeId: string, id: string): Promise<MenuDto> {
+    const [row, previous] = await this.tx.run(async (em) => {
+      const current = await this.repo.findMenu(storeId, id, em, { lock: true });
+      if (!current) throw menuNotFound();
+      if (!current.imagePath) return [current, null] as const;
+      const updated = (await this.repo.updateMenu(em, storeId, id, { imagePath: null })) as MenuRow;
+      return [updated, current.imagePath] as const;
+    });
+    if (previous) {
+      await this.cache.invalidate(storeId);
+      await this.removeFile(previous);
+    }
+    return this.toDto(row);
+  }
+
+  /** A file that cannot be removed is logged, never a failed request: the change it belonged to has committed. */
+  private async removeFile(name: string | null): Promise<void> {
+    if (!name) return;
+    await this.storage.remove(name).catch((error: unknown) => {
+      this.logger.warn(
+        { err: error instanceof Error ? error.message : String(error), name },
+        'image not removed',
+      );
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Auth, CurrentPrincipal, type AdminPrincipal } from '../../common/auth';
+import { ErrorEnvelopeDto } from '../../common/errors';
+import { API_PREFIX } from '../../common/http/api';
+import { AdminOrdersQueryDto } from './dto/admin-orders-query.dto';
+import { IdParamDto } from './dto/id-param.dto';
+import { OrderDto } from './dto/order.dto';
+import { UpdateOrderStatusDto } from './dto/update-order-status.dto';
+import { OrdersService } from './orders.service';
+
+@ApiTags('admin orders')
+@Auth('admin')
+@Controller(`${API_PREFIX}/admin/orders`)
+export class AdminOrdersController {
+  constructor(private readonly orders: OrdersService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'Orders of the store’s active sessions, newest first',
+    description: 'Completed sessions’ orders are in the tables’ history instead.',
+  })
+  @ApiOkResponse({ type: [OrderDto] })
+  @ApiBadRequestResponse({
+    type: ErrorEnvelopeDto,
+    description: 'VALIDATION_ERROR (tableId not a UUID, unknown status)',
+  })
+  @ApiNotFoundResponse({
+    type: ErrorEnvelopeDto,
+    description: 'TABLE_NOT_FOUND: tableId is not a table of this store',
+  })
+  list(
+    @CurrentPrincipal() principal: AdminPrincipal,
+    @Query() query: AdminOrdersQueryDto,
+  ): Promise<OrderDto[]> {
+    return this.orders.list(principal, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One live order' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' })
+  @ApiNotFoundResponse({
+    type: ErrorEnvelopeDto,
+    description: 'ORDER_NOT_FOUND (also once archived or deleted)',
+  })
+  get(@CurrentPrincipal() principal: AdminPrincipal, @Param() params: IdParamDto): Promise<OrderDto> {
+    return this.orders.get(principal, params.id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Move an order forward: PENDING → PREPARING → COMPLETED (PENDING → COMPLETED allowed)',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' })
+  @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'ORDER_NOT_FOUND' })
+  @ApiConflictResponse({
+    type: ErrorEnvelopeDto,
+    description: 'INVALID_STATUS_TRANSITION: backwards, or the status it already has',
+  })
+  updateStatus(
+    @CurrentPrincipal() principal: AdminPrincipal,
+    @Param() params: IdParamDto,
+    @Body() body: UpdateOrderStatusDto,
+  ): Promise<OrderDto> {
+    return this.orders.updateStatus(principal, params.id, body.status);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Delete an order',
+    description:
+      'The table total drops; the order leaves every list and history and is kept for audit (who, when).',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiNoContentResponse({ description: 'deleted' })
+  @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' })
+  @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'ORDER_NOT_FOUND' })
+  delete(@CurrentPrincipal() principal: AdminPrincipal, @Param() params: IdParamDto): Promise<void> {
+    return this.orders.delete(principal, params.id);
+  }
+}

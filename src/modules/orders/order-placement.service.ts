@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { TablePrincipal } from '../../common/auth';
+import { AppError, ErrorCode } from '../../common/errors';
+import { businessDate } from '../../common/time';
+import { TransactionService } from '../../database/transaction.service';
+import { OutboxService } from '../events/outbox.service';
+import { MetricsService } from '../metrics/metrics.service';
+import type { CreateOrderDto } from './dto/create-order.dto';
+import type { OrderDto } from './dto/order.dto';
+import { parseIdempotencyKey, priceLines, requestHash } from './order-rules';
+import { OrdersRepository } from './orders.repository';
+
+export interface PlacementResult {
+  status: number;
+  body: OrderDto;
+  /** True when an earlier request with the same Idempotency-Key is answered again. */
+  replayed: boolean;
+}
+
+type Claim = { kind: 'claimed' } | { kind: 'replay'; status: number; body: OrderDto };
+
+/**
+ * POST /orders. One transaction writes the idempotency key, the session (when the table has none), the order
+ * with its lines, the order number and the `new_order` outbox row; a failure leaves none of them behind.
+ * The statements that lock store-wide rows (order counter, event sequence) come last, so concurrent orders
+ * of one store wait on each other only for the tail of the transaction.
+ */
+@Injectable()
+export class OrderPlacementService {
+  constructor(
+    private readonly repository: OrdersRepository,
+    private readonly tx: TransactionService,
+    private readonly outbox: OutboxService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async place(
+    principal: TablePrincipal,
+    body: CreateOrderDto,
+    idempotencyKeyHeader?: string | string[],
+  ): Promise<PlacementResult> {
+    const key = parseIdempotencyKey(idempotencyKeyHeader);
+    const hash = key === undefined ? undefined : requestHash(body);
+    const result = await this.tx.run(async (em): Promise<PlacementResult> => {
+      if (key !== undefined && hash !== undefined) {
+        const claim = await this.claimKey(em, principal, key, hash);
+        if (claim.kind === 'replay') return { status: claim.status, body: claim.body, replayed: true };
+      }
+      const order = await this.createOrder(em, principal, body, key);
+      return { status: 201, body: order, replayed: false };
+    });
+    if (!result.replayed) {
+      this.outbox.committed();
+      this.metrics.orderCreated();
+    }
+    return result;
+  }
+
+  /**
+   * Claims the key with its primary key (never select-then-insert). A retry racing the first request fails the
+   * advisory lock and answers 409 rather than waiting on the first one's uncommitted row; once the first has
+   * committed, the stored response is replayed (same body) or the key refused (other body). A key older than
+   * 24 h counts as absent and is taken over.
+   */
+  private async claimKey(
+    em: EntityManager,
+    principal: TablePrincipal,
+    key: string,
+    hash: string,
+  ): Promise<Claim> {
+    const claim = { tableId: principal.tableId, storeId: principal.storeId, key, requestHash: hash };
+    if (await this.repository.claimIdempotencyKey(em, claim)) return { kind: 'claimed' };
+
+    const stored = await this.repository.findIdempotencyKey(em, principal.tableId, key);
+    if (stored && !stored.expired && stored.responseStatus !== null) return this.replay(stored, hash);
+
+    // Either the lock is held by a request still in flight, or the row is an expired one.
+    if (!(await this.repository.tryIdempotencyLock(em, principal.tableId, key))) {
+      throw AppError.conflict(
+        ErrorCode.IDEMPOTENCY_KEY_IN_USE,
+        'a request with this Idempotency-Key is still being processed',
+      );
+    }
+    if (stored?.expired) await this.repository.deleteExpiredIdempotencyKey(em, principal.tableId, key);
+    if (await this.repository.claimIdempotencyKey(em, claim, false)) return { kind: 'claimed' };
+
+    // Holding the lock, the row can only be one committed meanwhile.
+    const now = await this.repository.findIdempotencyKey(em, principal.tableId, key);
+    if (now && now.responseStatus !== null) return this.replay(now, hash);
+    throw AppError.conflict(
+      ErrorCode.IDEMPOTENCY_KEY_IN_USE,
+      'a request with this Idempotency-Key is still being processed',
+    );
+  }
+
+  private replay(
+    stored: { requestHash: string; responseStatus: number | null; responseBody: unknown },
+    hash: string,
+  ): Claim {
+    if (stored.requestHash !== hash) {
+      throw new AppError(
+        422,
+        ErrorCode.IDEMPOTENCY_KEY_REUSED,
+        'this Idempotency-Key was used with a different request body',
+      );
+    }
+    return { kind: 'replay', status: stored.responseStatus ?? 201, body: stored.responseBody as OrderDto };
+  }
+
+  private async createOrder(
+    em: EntityManager,
+    principal: TablePrincipal,
+    body: CreateOrderDto,
+    key: string | undefined,
+  ): Promise<OrderDto> {
+    const menus = await this.repository.findMenus(
+      em,
+      principal.storeId,
+      body.items.map((line) => line.menuId),
+    );
+    const { lines, totalAmount } = priceLines(body, menus);
+
+    let session = await this.repository.lockOrStartSession(em, principal.storeId, principal.tableId);
+    // Lost the race for the table's first session to a concurrent order: its session is committed now.
+    for (let attempt = 0; !session && attempt < 3; attempt++) {
+      session = await this.repository.lockOrStartSession(em, principal.storeId, principal.tableId);
+    }
+    if (!session) throw AppError.notFound(ErrorCode.TABLE_NOT_FOUND, 'table not found');
+
+    const id = randomUUID();
+    const createdAt = session.now.toISOString();
+    const order: OrderDto = {
+      id,
+      orderNumber: 0,
+      tableId: principal.tableId,
+      tableNumber: Number(session.tableNumber),
+      sessionId: session.sessionId,
+      status: 'PENDING',
+      items: lines.map((l) => ({ ...l, subtotal: l.unitPrice * l.quantity })),
+      totalAmount,
+      createdAt,
+      updatedAt: createdAt,
+    };
+    order.orderNumber = await this.repository.insertOrder(em, {
+      id,
+      storeId: principal.storeId,
+      tableId: principal.tableId,
+      sessionId: session.sessionId,
+      businessDate: businessDate(session.now),
+      totalAmount,
+      lines,
+      idempotency: key === undefined ? undefined : { key, responseBody: order },
+    });
+    await this.outbox.append(em, {
+      storeId: principal.storeId,
+      type: 'new_order',
+      tableId: principal.tableId,
+      data: { order },
+    });
+    return order;
+  }
+}

@@ -1,0 +1,84 @@
+import { Body, Controller, Get, Headers, Post, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Auth, CurrentPrincipal, type TablePrincipal } from '../../common/auth';
+import { ErrorEnvelopeDto } from '../../common/errors';
+import { API_PREFIX } from '../../common/http/api';
+import { CreateOrderDto } from './dto/create-order.dto';
+import { OrderDto } from './dto/order.dto';
+import { TableOrdersDto } from './dto/table-orders.dto';
+import { OrderPlacementService } from './order-placement.service';
+import { OrdersService } from './orders.service';
+
+@ApiTags('orders')
+@Controller(`${API_PREFIX}/orders`)
+export class OrdersController {
+  constructor(
+    private readonly placement: OrderPlacementService,
+    private readonly orders: OrdersService,
+  ) {}
+
+  @Post()
+  @Auth('table')
+  @ApiOperation({
+    summary: 'Place an order for the calling table',
+    description:
+      'Snapshots each menu’s name and price, computes the total, starts the table’s session when none is active ' +
+      'and numbers the order per store and business day (Asia/Seoul). With an Idempotency-Key (scoped to the table, ' +
+      'kept 24 h) a retry with the same body gets the first response again with `Idempotent-Replayed: true`.',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '1-255 characters of visible ASCII (0x21-0x7E)',
+  })
+  @ApiCreatedResponse({
+    type: OrderDto,
+    description: 'the order (or, replayed, the first response to this key)',
+    headers: {
+      'Idempotent-Replayed': { description: '`true` on a replayed response', schema: { type: 'string' } },
+    },
+  })
+  @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR, IDEMPOTENCY_KEY_INVALID' })
+  @ApiNotFoundResponse({
+    type: ErrorEnvelopeDto,
+    description: 'MENU_NOT_FOUND (unknown, deleted or another store’s)',
+  })
+  @ApiConflictResponse({
+    type: ErrorEnvelopeDto,
+    description: 'MENU_UNAVAILABLE (sold out), IDEMPOTENCY_KEY_IN_USE',
+  })
+  @ApiUnprocessableEntityResponse({
+    type: ErrorEnvelopeDto,
+    description: 'IDEMPOTENCY_KEY_REUSED (same key, other body)',
+  })
+  async place(
+    @CurrentPrincipal() principal: TablePrincipal,
+    @Body() body: CreateOrderDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<OrderDto> {
+    const result = await this.placement.place(principal, body, idempotencyKey);
+    res.status(result.status);
+    if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return result.body;
+  }
+
+  @Get()
+  @Auth('table')
+  @ApiOperation({ summary: 'The calling table’s orders in its active session, oldest first' })
+  @ApiOkResponse({ type: TableOrdersDto })
+  tableOrders(@CurrentPrincipal() principal: TablePrincipal): Promise<TableOrdersDto> {
+    return this.orders.tableOrders(principal);
+  }
+}

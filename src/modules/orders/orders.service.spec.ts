@@ -1,0 +1,315 @@
+import type { EntityManager } from 'typeorm';
+import type { AdminPrincipal, TablePrincipal } from '../../common/auth';
+import { AppError } from '../../common/errors';
+import type { TransactionService } from '../../database/transaction.service';
+import type { OutboxService } from '../events/outbox.service';
+import type { MetricsService } from '../metrics/metrics.service';
+import type { CreateOrderDto } from './dto/create-order.dto';
+import type { OrderDto, OrderStatus } from './dto/order.dto';
+import { OrderPlacementService } from './order-placement.service';
+import { assertTransition, parseIdempotencyKey, priceLines, requestHash } from './order-rules';
+import type { OrdersRepository } from './orders.repository';
+import { OrdersService } from './orders.service';
+
+const em = {} as EntityManager;
+const tx = {
+  run: (work: (m: EntityManager) => Promise<unknown>) => work(em),
+} as unknown as TransactionService;
+const outbox = () => ({ append: jest.fn().mockResolvedValue({ id: 1, eventId: 1 }), committed: jest.fn() });
+const metrics = () => ({ orderCreated: jest.fn(), orderStatusChanged: jest.fn() });
+
+const table: TablePrincipal = { role: 'table', storeId: 's1', tableId: 't1', exp: 0 };
+const admin: AdminPrincipal = { role: 'admin', storeId: 's1', adminId: 'a1', exp: 0 };
+const MENU_A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
+const MENU_B = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
+
+function codeOf(fn: () => unknown): { status: number; code: string } | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AppError) return { status: error.status, code: error.code };
+    throw error;
+  }
+  return undefined;
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<{ status: number; code: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppError) return { status: error.status, code: error.code };
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('status transitions', () => {
+  const allowed: Array<[OrderStatus, OrderStatus]> = [
+    ['PENDING', 'PREPARING'],
+    ['PENDING', 'COMPLETED'],
+    ['PREPARING', 'COMPLETED'],
+  ];
+  const refused: Array<[OrderStatus, OrderStatus]> = [
+    ['PENDING', 'PENDING'],
+    ['PREPARING', 'PREPARING'],
+    ['COMPLETED', 'COMPLETED'],
+    ['PREPARING', 'PENDING'],
+    ['COMPLETED', 'PENDING'],
+    ['COMPLETED', 'PREPARING'],
+  ];
+  it.each(allowed)('allows %s → %s', (from, to) => {
+    expect(codeOf(() => assertTransition(from, to))).toBeUndefined();
+  });
+  it.each(refused)('refuses %s → %s with 409 INVALID_STATUS_TRANSITION', (from, to) => {
+    expect(codeOf(() => assertTransition(from, to))).toEqual({
+      status: 409,
+      code: 'INVALID_STATUS_TRANSITION',
+    });
+  });
+});
+
+describe('Idempotency-Key validation', () => {
+  it.each(['a', 'order-1:retry_2', '!~', 'x'.repeat(255)])('accepts %p', (key) => {
+    expect(parseIdempotencyKey(key)).toBe(key);
+  });
+  it('treats an absent header as no key', () => {
+    expect(parseIdempotencyKey(undefined)).toBeUndefined();
+  });
+  it.each(['', 'x'.repeat(256), 'with space', 'tab\t', 'ké', '한글', 'del\x7f', ['a', 'b']])(
+    'refuses %p with 400 IDEMPOTENCY_KEY_INVALID',
+    (key) => {
+      expect(codeOf(() => parseIdempotencyKey(key))).toEqual({
+        status: 400,
+        code: 'IDEMPOTENCY_KEY_INVALID',
+      });
+    },
+  );
+  it('hashes the validated body canonically', () => {
+    const a = requestHash({ items: [{ menuId: MENU_A.toUpperCase(), quantity: 1 }] });
+    expect(a).toBe(requestHash({ items: [{ quantity: 1, menuId: MENU_A }] } as CreateOrderDto));
+    expect(a).not.toBe(requestHash({ items: [{ menuId: MENU_A, quantity: 2 }] }));
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('pricing lines', () => {
+  const menus = [
+    { id: MENU_A, name: 'A', price: 9000, isAvailable: true },
+    { id: MENU_B, name: 'B', price: 1500, isAvailable: true },
+  ];
+  it('snapshots name and price and totals on the server', () => {
+    const priced = priceLines(
+      {
+        items: [
+          { menuId: MENU_B, quantity: 3 },
+          { menuId: MENU_A, quantity: 2 },
+        ],
+      },
+      menus,
+    );
+    expect(priced).toEqual({
+      lines: [
+        { menuId: MENU_B, menuName: 'B', unitPrice: 1500, quantity: 3 },
+        { menuId: MENU_A, menuName: 'A', unitPrice: 9000, quantity: 2 },
+      ],
+      totalAmount: 22500,
+    });
+  });
+  it('answers an unknown menu with 404 MENU_NOT_FOUND, before a sold-out one', () => {
+    const soldOut = [{ ...menus[0], isAvailable: false }];
+    const body = {
+      items: [
+        { menuId: MENU_A, quantity: 1 },
+        { menuId: MENU_B, quantity: 1 },
+      ],
+    };
+    expect(codeOf(() => priceLines(body, soldOut))).toEqual({ status: 404, code: 'MENU_NOT_FOUND' });
+    expect(codeOf(() => priceLines({ items: [body.items[0]] }, soldOut))).toEqual({
+      status: 409,
+      code: 'MENU_UNAVAILABLE',
+    });
+  });
+});
+
+describe('OrderPlacementService', () => {
+  const body: CreateOrderDto = { items: [{ menuId: MENU_A, quantity: 2 }] };
+  const stored = { id: 'o1', orderNumber: 7 } as OrderDto;
+
+  function setup(repo: Partial<Record<keyof OrdersRepository, jest.Mock>>) {
+    const o = outbox();
+    const m = metrics();
+    const service = new OrderPlacementService(
+      repo as unknown as OrdersRepository,
+      tx,
+      o as unknown as OutboxService,
+      m as unknown as MetricsService,
+    );
+    return { service, o, m };
+  }
+
+  it('creates the order, its number and one new_order event, then signals the relay', async () => {
+    const repo = {
+      findMenus: jest.fn().mockResolvedValue([{ id: MENU_A, name: 'A', price: 9000, isAvailable: true }]),
+      lockOrStartSession: jest
+        .fn()
+        .mockResolvedValue({ sessionId: 'ss', tableNumber: 4, now: new Date('2026-11-21T15:30:00Z') }),
+      insertOrder: jest.fn().mockResolvedValue(12),
+    };
+    const { service, o, m } = setup(repo);
+    const result = await service.place(table, body);
+    expect(result.replayed).toBe(false);
+    expect(result.body).toMatchObject({
+      orderNumber: 12,
+      totalAmount: 18000,
+      tableNumber: 4,
+      sessionId: 'ss',
+    });
+    // 00:30 in Seoul on the 22nd: the business day is the Seoul one.
+    expect(repo.insertOrder.mock.calls[0][1]).toMatchObject({
+      businessDate: '2026-11-22',
+      totalAmount: 18000,
+    });
+    expect(o.append).toHaveBeenCalledWith(em, expect.objectContaining({ type: 'new_order', tableId: 't1' }));
+    expect(o.committed).toHaveBeenCalled();
+    expect(m.orderCreated).toHaveBeenCalled();
+  });
+
+  it('replays a committed response to the same key and body without creating anything', async () => {
+    const repo = {
+      claimIdempotencyKey: jest.fn().mockResolvedValue(false),
+      findIdempotencyKey: jest.fn().mockResolvedValue({
+        requestHash: requestHash(body),
+        responseStatus: 201,
+        responseBody: stored,
+        expired: false,
+      }),
+      findMenus: jest.fn(),
+    };
+    const { service, o, m } = setup(repo);
+    await expect(service.place(table, body, 'k1')).resolves.toEqual({
+      status: 201,
+      body: stored,
+      replayed: true,
+    });
+    expect(repo.findMenus).not.toHaveBeenCalled();
+    expect(o.committed).not.toHaveBeenCalled();
+    expect(m.orderCreated).not.toHaveBeenCalled();
+  });
+
+  it('refuses the same key with another body: 422 IDEMPOTENCY_KEY_REUSED', async () => {
+    const repo = {
+      claimIdempotencyKey: jest.fn().mockResolvedValue(false),
+      findIdempotencyKey: jest.fn().mockResolvedValue({
+        requestHash: 'f'.repeat(64),
+        responseStatus: 201,
+        responseBody: stored,
+        expired: false,
+      }),
+    };
+    const { service } = setup(repo);
+    expect(await rejectionOf(service.place(table, body, 'k1'))).toEqual({
+      status: 422,
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
+  });
+
+  it('answers 409 IDEMPOTENCY_KEY_IN_USE while the first request is in flight', async () => {
+    const repo = {
+      claimIdempotencyKey: jest.fn().mockResolvedValue(false),
+      findIdempotencyKey: jest.fn().mockResolvedValue(undefined),
+      tryIdempotencyLock: jest.fn().mockResolvedValue(false),
+    };
+    const { service } = setup(repo);
+    expect(await rejectionOf(service.place(table, body, 'k1'))).toEqual({
+      status: 409,
+      code: 'IDEMPOTENCY_KEY_IN_USE',
+    });
+  });
+
+  it('takes over an expired key', async () => {
+    const repo = {
+      claimIdempotencyKey: jest.fn().mockResolvedValueOnce(false).mockResolvedValueOnce(true),
+      findIdempotencyKey: jest.fn().mockResolvedValue({
+        requestHash: 'f'.repeat(64),
+        responseStatus: 201,
+        responseBody: stored,
+        expired: true,
+      }),
+      tryIdempotencyLock: jest.fn().mockResolvedValue(true),
+      deleteExpiredIdempotencyKey: jest.fn().mockResolvedValue(undefined),
+      findMenus: jest.fn().mockResolvedValue([{ id: MENU_A, name: 'A', price: 100, isAvailable: true }]),
+      lockOrStartSession: jest.fn().mockResolvedValue({ sessionId: 'ss', tableNumber: 1, now: new Date() }),
+      insertOrder: jest.fn().mockResolvedValue(1),
+    };
+    const { service } = setup(repo);
+    const result = await service.place(table, body, 'k1');
+    expect(result).toMatchObject({ status: 201, replayed: false });
+    expect(repo.deleteExpiredIdempotencyKey).toHaveBeenCalled();
+    expect(repo.insertOrder.mock.calls[0][1].idempotency).toEqual({ key: 'k1', responseBody: result.body });
+  });
+});
+
+describe('OrdersService', () => {
+  function setup(repo: Partial<Record<keyof OrdersRepository, jest.Mock>>) {
+    const o = outbox();
+    const m = metrics();
+    const service = new OrdersService(
+      repo as unknown as OrdersRepository,
+      tx,
+      o as unknown as OutboxService,
+      m as unknown as MetricsService,
+    );
+    return { service, o, m };
+  }
+
+  it('moves an order forward under its row lock and writes order_updated', async () => {
+    const updated = { id: 'o1', tableId: 't1', status: 'PREPARING' } as OrderDto;
+    const repo = {
+      lockOrderStatus: jest.fn().mockResolvedValue({ status: 'PENDING' }),
+      updateStatus: jest.fn().mockResolvedValue(undefined),
+      findOrder: jest.fn().mockResolvedValue(updated),
+    };
+    const { service, o, m } = setup(repo);
+    await expect(service.updateStatus(admin, 'o1', 'PREPARING')).resolves.toBe(updated);
+    expect(o.append).toHaveBeenCalledWith(em, {
+      storeId: 's1',
+      type: 'order_updated',
+      tableId: 't1',
+      data: { order: updated },
+    });
+    expect(m.orderStatusChanged).toHaveBeenCalledWith('PREPARING');
+  });
+
+  it('refuses a backward move without writing', async () => {
+    const repo = {
+      lockOrderStatus: jest.fn().mockResolvedValue({ status: 'COMPLETED' }),
+      updateStatus: jest.fn(),
+    };
+    const { service, o } = setup(repo);
+    expect(await rejectionOf(service.updateStatus(admin, 'o1', 'PREPARING'))).toEqual({
+      status: 409,
+      code: 'INVALID_STATUS_TRANSITION',
+    });
+    expect(repo.updateStatus).not.toHaveBeenCalled();
+    expect(o.append).not.toHaveBeenCalled();
+  });
+
+  it('answers 404 ORDER_NOT_FOUND for an order outside the store', async () => {
+    const { service } = setup({ lockOrderStatus: jest.fn().mockResolvedValue(undefined) });
+    expect(await rejectionOf(service.delete(admin, 'o1'))).toEqual({ status: 404, code: 'ORDER_NOT_FOUND' });
+  });
+
+  it('sums the active session’s orders for the table, and reports no session as empty', async () => {
+    const repo = {
+      findActiveSessionId: jest.fn().mockResolvedValueOnce(undefined).mockResolvedValueOnce('ss'),
+      findSessionOrders: jest.fn().mockResolvedValue([{ totalAmount: 1000 }, { totalAmount: 2500 }]),
+    };
+    const { service } = setup(repo);
+    await expect(service.tableOrders(table)).resolves.toEqual({
+      sessionId: null,
+      totalAmount: 0,
+      orders: [],
+    });
+    await expect(service.tableOrders(table)).resolves.toMatchObject({ sessionId: 'ss', totalAmount: 3500 });
+  });
+});

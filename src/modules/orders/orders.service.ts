@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import type { AdminPrincipal, TablePrincipal } from '../../common/auth';
+import { AppError, ErrorCode } from '../../common/errors';
+import { TransactionService } from '../../database/transaction.service';
+import { OutboxService } from '../events/outbox.service';
+import { MetricsService } from '../metrics/metrics.service';
+import type { AdminOrdersQueryDto } from './dto/admin-orders-query.dto';
+import type { OrderDto, OrderStatus } from './dto/order.dto';
+import type { TableOrdersDto } from './dto/table-orders.dto';
+import { assertTransition } from './order-rules';
+import { OrdersRepository } from './orders.repository';
+
+const orderNotFound = (): AppError => AppError.notFound(ErrorCode.ORDER_NOT_FOUND, 'order not found');
+
+/** Reading live orders, and the admin's changes to them (status, deletion with audit). */
+@Injectable()
+export class OrdersService {
+  constructor(
+    private readonly repository: OrdersRepository,
+    private readonly tx: TransactionService,
+    private readonly outbox: OutboxService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** The calling table's active session only: a table never sees another table's orders or earlier sessions. */
+  async tableOrders(principal: TablePrincipal): Promise<TableOrdersDto> {
+    const sessionId = await this.repository.findActiveSessionId(principal.storeId, principal.tableId);
+    if (!sessionId) return { sessionId: null, totalAmount: 0, orders: [] };
+    const orders = await this.repository.findSessionOrders(principal.storeId, sessionId);
+    return { sessionId, totalAmount: orders.reduce((sum, o) => sum + o.totalAmount, 0), orders };
+  }
+
+  async list(principal: AdminPrincipal, query: AdminOrdersQueryDto): Promise<OrderDto[]> {
+    if (query.tableId && !(await this.repository.tableExists(principal.storeId, query.tableId))) {
+      throw AppError.notFound(ErrorCode.TABLE_NOT_FOUND, 'table not found');
+    }
+    return this.repository.findStoreOrders(principal.storeId, query);
+  }
+
+  async get(principal: AdminPrincipal, orderId: string): Promise<OrderDto> {
+    const order = await this.repository.findOrder(principal.storeId, orderId);
+    if (!order) throw orderNotFound();
+    return order;
+  }
+
+  /** The order row is locked first, so of two admins' conflicting moves exactly one applies. */
+  async updateStatus(principal: AdminPrincipal, orderId: string, status: OrderStatus): Promise<OrderDto> {
+    const order = await this.tx.run(async (em) => {
+      const current = await this.repository.lockOrderStatus(em, principal.storeId, orderId);
+      if (!current) throw orderNotFound();
+      assertTransition(current.status, status);
+      await this.repository.updateStatus(em, orderId, status);
+      const updated = (await this.repository.findOrder(principal.storeId, orderId, em)) as OrderDto;
+      await this.outbox.append(em, {
+        storeId: principal.storeId,
+        type: 'order_updated',
+        tableId: updated.tableId,
+        data: { order: updated },
+      });
+      return updated;
+    });
+    this.outbox.committed();
+    this.metrics.orderStatusChanged(status);
+    return order;
+  }
+
+  /** Gone from lists, totals and history; order_deletions keeps its last state, who deleted it and when. */
+  async delete(principal: AdminPrincipal, orderId: string): Promise<void> {
+    await this.tx.run(async (em) => {
+      if (!(await this.repository.lockOrderStatus(em, principal.storeId, orderId))) throw orderNotFound();
+      const order = (await this.repository.findOrder(principal.storeId, orderId, em)) as OrderDto;
+      await this.repository.deleteWithAudit(em, order, principal.storeId, principal.adminId);
+      await this.outbox.append(em, {
+        storeId: principal.storeId,
+        type: 'order_deleted',
+        tableId: order.tableId,
+        data: { orderId },
+      });
+    });
+    this.outbox.committed();
+  }
+}

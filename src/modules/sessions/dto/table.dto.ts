@@ -1,0 +1,61 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsByteLength, IsInt, IsString, Max, Min } from 'class-validator';
+import { OrderDto } from '../../orders/dto/order.dto';
+
+export class CreateTableDto {
+  @ApiProperty({ minimum: 1, maximum: 999, example: 7 })
+  @IsInt()
+  @Min(1)
+  @Max(999)
+  number: number;
+
+  @ApiProperty({ minLength: 4, maxLength: 64, description: '4-64 bytes (UTF-8)', example: 'table-7-pass' })
+  @IsString()
+  @IsByteLength(4, 64, { message: 'must be 4-64 bytes long' })
+  password: string;
+}
+
+export class UpdateTablePasswordDto {
+  @ApiProperty({
+    minLength: 4,
+    maxLength: 64,
+    description: '4-64 bytes (UTF-8); the tablet must log in again',
+  })
+  @IsString()
+  @IsByteLength(4, 64, { message: 'must be 4-64 bytes long' })
+  password: string;
+}
+
+export class TableDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 7 }) number: number;
+}
+
+export class ActiveSessionSummaryDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: '2026-11-21T09:30:00.000Z' }) startedAt: string;
+  @ApiProperty({ example: 54000, description: 'won, the sum of the session’s orders' }) totalAmount: number;
+  @ApiProperty({ example: 3 }) orderCount: number;
+}
+
+export class DashboardTableDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 7 }) number: number;
+  @ApiPropertyOptional({
+    type: ActiveSessionSummaryDto,
+    nullable: true,
+    description: 'null when the table is idle',
+  })
+  session: ActiveSessionSummaryDto | null;
+  @ApiProperty({ type: [OrderDto], description: 'the active session’s newest 3 orders, newest first' })
+  recentOrders: OrderDto[];
+}
+
+export class CompletedSessionDto {
+  @ApiProperty({ format: 'uuid' }) sessionId: string;
+  @ApiProperty({ format: 'uuid' }) tableId: string;
+  @ApiProperty({ example: '2026-11-21T09:30:00.000Z' }) startedAt: string;
+  @ApiProperty({ example: '2026-11-21T11:02:00.000Z' }) completedAt: string;
+  @ApiProperty({ example: 3 }) orderCount: number;
+  @ApiProperty({ example: 54000, description: 'won' }) totalAmount: number;
+}

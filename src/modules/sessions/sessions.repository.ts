@@ -1,0 +1,193 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { OrderDto } from '../orders/dto/order.dto';
+import { ORDER_COLUMNS, orderFromRow } from '../orders/order-query';
+
+export interface DashboardRow {
+  id: string;
+  number: number;
+  sessionId: string | null;
+  startedAt: Date | null;
+  totalAmount: number;
+  orderCount: number;
+}
+
+export interface ArchivedSession {
+  completedAt: Date;
+  orderCount: number;
+  totalAmount: number;
+}
+
+@Injectable()
+export class SessionsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private q(em?: EntityManager): EntityManager {
+    return em ?? this.dataSource.manager;
+  }
+
+  // ---- dashboard -----------------------------------------------------------------------------------------
+
+  /** Every table of the store with its active session's totals, in one query. */
+  async dashboardTables(storeId: string): Promise<DashboardRow[]> {
+    const rows = (await this.q().query(
+      `SELECT t.id, t.number, s.id AS "sessionId", s.started_at AS "startedAt",
+              coalesce(a.total, 0)::int AS "totalAmount", coalesce(a.count, 0)::int AS "orderCount"
+       FROM tables t
+       LEFT JOIN table_sessions s ON s.table_id = t.id AND s.ended_at IS NULL
+       LEFT JOIN LATERAL (
+         SELECT sum(o.total_amount) AS total, count(*) AS count FROM orders o WHERE o.session_id = s.id
+       ) a ON s.id IS NOT NULL
+       WHERE t.store_id = $1
+       ORDER BY t.number`,
+      [storeId],
+    )) as DashboardRow[];
+    return rows;
+  }
+
+  /** The newest `perTable` live orders of every table of the store, in one query. */
+  async recentOrders(storeId: string, perTable: number): Promise<OrderDto[]> {
+    const rows = (await this.q().query(
+      `SELECT ${ORDER_COLUMNS}
+       FROM (
+         SELECT ranked.* FROM (
+           SELECT o.*, row_number() OVER (PARTITION BY o.table_id ORDER BY o.created_at DESC, o.order_number DESC) AS rn
+           FROM orders o WHERE o.store_id = $1
+         ) ranked WHERE ranked.rn <= $2
+       ) o
+       JOIN tables t ON t.id = o.table_id
+       ORDER BY o.table_id, o.created_at DESC, o.order_number DESC`,
+      [storeId, perTable],
+    )) as Array<Record<string, unknown>>;
+    return rows.map(orderFromRow);
+  }
+
+  // ---- tables --------------------------------------------------------------------------------------------
+
+  async createTable(
+    storeId: string,
+    number: number,
+    passwordHash: string,
+  ): Promise<{ id: string; number: number }> {
+    const [row] = (await this.q().query(
+      `INSERT INTO tables (store_id, number, password_hash) VALUES ($1, $2, $3) RETURNING id, number`,
+      [storeId, number, passwordHash],
+    )) as Array<{ id: string; number: number }>;
+    return row;
+  }
+
+  /** Bumps token_version in the same UPDATE, which is what invalidates the tablet's existing tokens. */
+  async changePassword(
+    storeId: string,
+    tableId: string,
+    passwordHash: string,
+  ): Promise<{ id: string; number: number } | undefined> {
+    const [rows] = (await this.q().query(
+      `UPDATE tables SET password_hash = $3, token_version = token_version + 1, updated_at = now()
+       WHERE id = $1 AND store_id = $2 RETURNING id, number`,
+      [tableId, storeId, passwordHash],
+    )) as [Array<{ id: string; number: number }>, number];
+    return rows[0];
+  }
+
+  /**
+   * Locks the table row FOR UPDATE: an order starting a session takes FOR KEY SHARE on it (the session's
+   * foreign key), so a deletion and a first order run one after the other and the check below stays true.
+   */
+  async lockTable(
+    em: EntityManager,
+    storeId: string,
+    tableId: string,
+  ): Promise<{ number: number } | undefined> {
+    const [row] = (await em.query(`SELECT number FROM tables WHERE id = $1 AND store_id = $2 FOR UPDATE`, [
+      tableId,
+      storeId,
+    ])) as Array<{ number: number }>;
+    return row;
+  }
+
+  async hasActiveSession(em: EntityManager, tableId: string): Promise<boolean> {
+    const rows = (await em.query(`SELECT 1 FROM table_sessions WHERE table_id = $1 AND ended_at IS NULL`, [
+      tableId,
+    ])) as unknown[];
+    return rows.length > 0;
+  }
+
+  async deleteTable(em: EntityManager, tableId: string): Promise<void> {
+    await em.query(`DELETE FROM tables WHERE id = $1`, [tableId]);
+  }
+
+  async findTable(
+    em: EntityManager,
+    storeId: string,
+    tableId: string,
+  ): Promise<{ number: number } | undefined> {
+    const [row] = (await em.query(`SELECT number FROM tables WHERE id = $1 AND store_id = $2`, [
+      tableId,
+      storeId,
+    ])) as Array<{ number: number }>;
+    return row;
+  }
+
+  // ---- completion (이용 완료) ---------------------------------------------------------------------------------
+
+  /**
+   * Locks the table's active session FOR UPDATE (orders being placed hold it FOR SHARE, so this waits for them
+   * and later ones wait for us, then start a new session), then its orders, so a concurrent status change or
+   * deletion lands before the copy below reads them, never in between.
+   */
+  async lockActiveSession(
+    em: EntityManager,
+    storeId: string,
+    tableId: string,
+  ): Promise<{ id: string; startedAt: Date } | undefined> {
+    const [row] = (await em.query(
+      `SELECT id, started_at AS "startedAt" FROM table_sessions
+       WHERE table_id = $1 AND store_id = $2 AND ended_at IS NULL FOR UPDATE`,
+      [tableId, storeId],
+    )) as Array<{ id: string; startedAt: Date }>;
+    if (!row) return undefined;
+    await em.query(`SELECT id FROM orders WHERE session_id = $1 FOR UPDATE`, [row.id]);
+    return { id: row.id, startedAt: new Date(row.startedAt) };
+  }
+
+  /**
+   * Copies the session and its orders (lines as jsonb `[{menuId, menuName, unitPrice, quantity}]` in line
+   * order, table number snapshotted) into history, set-based, then removes the live orders (lines cascade) and
+   * ends the session. completed_at is the transaction's now() throughout.
+   */
+  async archiveSession(
+    em: EntityManager,
+    session: { id: string; storeId: string; tableId: string; tableNumber: number; startedAt: Date },
+  ): Promise<ArchivedSession> {
+    const [summary] = (await em.query(
+      `WITH sh AS (
+         INSERT INTO session_history (id, store_id, table_id, table_number, started_at, completed_at, order_count, total_amount)
+         SELECT $1, $2, $3, $4, $5, now(), count(*), coalesce(sum(o.total_amount), 0)
+         FROM orders o WHERE o.session_id = $1
+         RETURNING completed_at, order_count, total_amount
+       ), oh AS (
+         INSERT INTO order_history (id, store_id, session_id, table_id, table_number, order_number, business_date,
+                                    status, total_amount, items, created_at, updated_at, completed_at)
+         SELECT o.id, o.store_id, o.session_id, o.table_id, $4, o.order_number, o.business_date, o.status,
+                o.total_amount,
+                (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                          'menuId', i.menu_id, 'menuName', i.menu_name, 'unitPrice', i.unit_price, 'quantity', i.quantity)
+                        ORDER BY i.line_no), '[]'::jsonb)
+                   FROM order_items i WHERE i.order_id = o.id),
+                o.created_at, o.updated_at, now()
+         FROM orders o WHERE o.session_id = $1
+       )
+       SELECT completed_at AS "completedAt", order_count AS "orderCount", total_amount AS "totalAmount" FROM sh`,
+      [session.id, session.storeId, session.tableId, session.tableNumber, session.startedAt],
+    )) as ArchivedSession[];
+    await em.query(`DELETE FROM orders WHERE session_id = $1`, [session.id]);
+    await em.query(`UPDATE table_sessions SET ended_at = now() WHERE id = $1`, [session.id]);
+    return {
+      completedAt: new Date(summary.completedAt),
+      orderCount: Number(summary.orderCount),
+      totalAmount: Number(summary.totalAmount),
+    };
+  }
+}

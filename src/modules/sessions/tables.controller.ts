@@ -1,0 +1,106 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Auth, CurrentPrincipal, type AdminPrincipal } from '../../common/auth';
+import { ErrorEnvelopeDto } from '../../common/errors';
+import { API_PREFIX } from '../../common/http/api';
+import { IdParamDto } from '../orders/dto/id-param.dto';
+import {
+  CompletedSessionDto,
+  CreateTableDto,
+  DashboardTableDto,
+  TableDto,
+  UpdateTablePasswordDto,
+} from './dto/table.dto';
+import { SessionsService } from './sessions.service';
+import { TablesService } from './tables.service';
+
+@ApiTags('admin tables')
+@Auth('admin')
+@Controller(`${API_PREFIX}/admin/tables`)
+export class TablesController {
+  constructor(
+    private readonly tables: TablesService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'The dashboard’s first load: every table by number, its active session and newest 3 orders',
+  })
+  @ApiOkResponse({ type: [DashboardTableDto] })
+  dashboard(@CurrentPrincipal() principal: AdminPrincipal): Promise<DashboardTableDto[]> {
+    return this.sessions.dashboard(principal);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a table' })
+  @ApiCreatedResponse({ type: TableDto })
+  @ApiBadRequestResponse({
+    type: ErrorEnvelopeDto,
+    description: 'VALIDATION_ERROR (number 1-999, password 4-64 bytes)',
+  })
+  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'DUPLICATE_TABLE_NUMBER' })
+  create(@CurrentPrincipal() principal: AdminPrincipal, @Body() body: CreateTableDto): Promise<TableDto> {
+    return this.tables.create(principal, body);
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Change a table’s password',
+    description:
+      'The tablet’s existing tokens stop working within 60 s (401 INVALID_TOKEN); it must log in again.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: TableDto })
+  @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' })
+  @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'TABLE_NOT_FOUND' })
+  changePassword(
+    @CurrentPrincipal() principal: AdminPrincipal,
+    @Param() params: IdParamDto,
+    @Body() body: UpdateTablePasswordDto,
+  ): Promise<TableDto> {
+    return this.tables.changePassword(principal, params.id, body.password);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete an idle table (its history stays)' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiNoContentResponse({ description: 'deleted' })
+  @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' })
+  @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'TABLE_NOT_FOUND' })
+  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'TABLE_HAS_ACTIVE_SESSION' })
+  delete(@CurrentPrincipal() principal: AdminPrincipal, @Param() params: IdParamDto): Promise<void> {
+    return this.tables.delete(principal, params.id);
+  }
+
+  @Post(':id/complete')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: '이용 완료: end the table’s active session',
+    description:
+      'In one transaction the session and its orders move to history and the live orders are removed; the next ' +
+      'order starts a new session.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: CompletedSessionDto })
+  @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' })
+  @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'TABLE_NOT_FOUND' })
+  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'NO_ACTIVE_SESSION' })
+  complete(
+    @CurrentPrincipal() principal: AdminPrincipal,
+    @Param() params: IdParamDto,
+  ): Promise<CompletedSessionDto> {
+    return this.sessions.complete(principal, params.id);
+  }
+}

@@ -1,0 +1,210 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { ShutdownState } from '../../src/modules/health/shutdown-state';
+import { SERVICES, startApp, startTestApp, TestApp, TestEnv } from '../utils/app';
+
+/** Parses Prometheus text format into samples: `name{labels} value`. */
+function samples(text: string): Array<{ name: string; labels: Record<string, string>; value: number }> {
+  const out: Array<{ name: string; labels: Record<string, string>; value: number }> = [];
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!m) throw new Error(`not a sample line: ${line}`);
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+      labels[l[1]] = l[2];
+    out.push({ name: m[1], labels, value: Number(m[3]) });
+  }
+  return out;
+}
+
+describe('operations: probes, metrics, OpenAPI document', () => {
+  let t: TestApp & { env: TestEnv; stop(): Promise<void> };
+
+  beforeAll(async () => {
+    t = await startTestApp({ SLOW_QUERY_MS: '40' });
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  describe('probes', () => {
+    it('answers /health/live without a token and without checking dependencies', async () => {
+      const res = await t.http().get('/health/live').expect(200);
+      expect(res.body).toEqual({ status: 'ok' });
+    });
+
+    it('checks every configured dependency on /health/ready', async () => {
+      const res = await t.http().get('/health/ready').expect(200);
+      expect(res.body.status).toBe('ok');
+      const expected = SERVICES ? ['database', 'rabbitmq', 'redis', 'shutdown'] : ['database', 'shutdown'];
+      expect(Object.keys(res.body.details).sort()).toEqual(expected);
+      for (const name of expected) expect(res.body.details[name].status).toBe('up');
+    });
+
+    it('answers 503 naming the failed dependency, as the error envelope, within the check timeout', async () => {
+      // Nothing listens on port 1: the Redis check must fail fast instead of hanging the probe.
+      const broken = await startApp(t.env, { REDIS_URL: 'redis://127.0.0.1:1' });
+      try {
+        const started = Date.now();
+        const res = await broken.http().get('/health/ready').set('X-Request-Id', 'ready-1');
+        expect(Date.now() - started).toBeLessThan(5000);
+        expect(res.status).toBe(503);
+        expect(res.body).toMatchObject({
+          status: 503,
+          error_code: 'SERVICE_UNAVAILABLE',
+          detail: 'failed checks: redis',
+          path: '/health/ready',
+          request_id: 'ready-1',
+        });
+        expect(res.body.checks.redis.status).toBe('down');
+        expect(res.body.checks.database.status).toBe('up');
+        // Liveness stays up: a dependency outage must not restart the pod.
+        await broken.http().get('/health/live').expect(200);
+        const metrics = await broken.http().get('/metrics').expect(200);
+        const ready = samples(metrics.text).find((s) => s.name === 'table_order_ready');
+        expect(ready?.value).toBe(0);
+        const redisUp = samples(metrics.text).find(
+          (s) => s.name === 'table_order_dependency_up' && s.labels.dependency === 'redis',
+        );
+        expect(redisUp?.value).toBe(0);
+      } finally {
+        await broken.close();
+      }
+    });
+  });
+
+  describe('metrics', () => {
+    it('serves Prometheus text at /metrics without a token', async () => {
+      const res = await t.http().get('/metrics').expect(200);
+      expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+      expect(res.text).toContain('# TYPE http_request_duration_seconds histogram');
+      expect(res.text).toContain('process_cpu_seconds_total');
+      expect(res.text).toContain('nodejs_eventloop_lag_seconds');
+      for (const name of [
+        'table_order_orders_created_total',
+        'table_order_order_status_changes_total',
+        'table_order_table_completions_total',
+        'table_order_sse_open_streams',
+        'table_order_sse_delivery_lag_seconds',
+        'table_order_cache_requests_total',
+        'table_order_outbox_publish_lag_seconds',
+        'table_order_outbox_backlog_events',
+        'table_order_outbox_oldest_unpublished_age_seconds',
+        'table_order_db_slow_queries_total',
+        'table_order_ready',
+      ]) {
+        expect(res.text).toContain(`# TYPE ${name} `);
+      }
+      // Every family is declared with HELP and TYPE before its samples (what promtool checks in .ci/checks.sh).
+      const declared = new Set([...res.text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]));
+      const helped = new Set([...res.text.matchAll(/^# HELP (\S+) /gm)].map((m) => m[1]));
+      expect([...declared].filter((n) => !helped.has(n))).toEqual([]);
+      for (const s of samples(res.text)) {
+        const family = s.name.replace(/_(bucket|sum|count|total|created)$/, '');
+        expect(declared.has(s.name) || declared.has(family)).toBe(true);
+      }
+    });
+
+    it('labels request durations with the route template, never the raw path', async () => {
+      const ordersDoc = (await t.http().get('/docs-json').expect(200)).body as {
+        paths: Record<string, unknown>;
+      };
+      const templated = Object.keys(ordersDoc.paths).find((p) => p.startsWith('/api/v1/') && p.includes('{'));
+      expect(templated).toBeDefined();
+      const template = templated!.replace(/\{(\w+)\}/g, ':$1');
+      const id = '6f1c2f4e-9a1b-4c3d-8e5f-0123456789ab';
+      const raw = templated!.replace(/\{\w+\}/g, id);
+      // Without a token: refused by the guard, but the route matched.
+      await t.http().get(raw);
+      await t.http().get(`/api/v1/definitely-not-a-route/${id}`).expect(404);
+      await t.http().get('/health/live?probe=1').expect(200);
+
+      const text = (await t.http().get('/metrics').expect(200)).text;
+      const counts = samples(text).filter((s) => s.name === 'http_request_duration_seconds_count');
+      expect(counts.find((s) => s.labels.route === template && s.labels.method === 'GET')).toBeDefined();
+      expect(
+        counts.find((s) => s.labels.route === 'unmatched' && s.labels.status === '404')?.value,
+      ).toBeGreaterThanOrEqual(1);
+      expect(
+        counts.find((s) => s.labels.route === '/health/live' && s.labels.status === '200')?.value,
+      ).toBeGreaterThanOrEqual(1);
+      expect(text).not.toContain(id);
+      expect(text).not.toContain('definitely-not-a-route');
+    });
+
+    it('counts queries slower than SLOW_QUERY_MS', async () => {
+      const before = samples((await t.http().get('/metrics')).text).find(
+        (s) => s.name === 'table_order_db_slow_queries_total',
+      )!.value;
+      await t.dataSource.query('SELECT pg_sleep(0.1)');
+      const after = samples((await t.http().get('/metrics')).text).find(
+        (s) => s.name === 'table_order_db_slow_queries_total',
+      )!.value;
+      expect(after).toBeGreaterThanOrEqual(before + 1);
+    });
+
+    it('reports the database pool when running on PostgreSQL', async () => {
+      const text = (await t.http().get('/metrics')).text;
+      const pool = samples(text).filter((s) => s.name === 'table_order_db_pool_connections');
+      if (SERVICES) {
+        expect(pool.map((s) => s.labels.state).sort()).toEqual(['idle', 'in_use', 'waiting']);
+        expect(pool.every((s) => Number.isInteger(s.value) && s.value >= 0)).toBe(true);
+      } else {
+        // The embedded database is one connection without a pool: no misleading zeros.
+        expect(pool).toEqual([]);
+      }
+    });
+  });
+
+  describe('OpenAPI document and Swagger UI', () => {
+    it('is a valid OpenAPI 3 document', async () => {
+      const doc = (await t.http().get('/docs-json').expect(200)).body;
+      await expect(SwaggerParser.validate(structuredClone(doc))).resolves.toBeDefined();
+      expect(doc.openapi).toMatch(/^3\./);
+    });
+
+    it('documents bearer auth, the error envelope and every error code', async () => {
+      const doc = (await t.http().get('/docs-json').expect(200)).body;
+      expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      const envelope = doc.components.schemas.ErrorEnvelopeDto;
+      expect(envelope.required).toEqual(
+        expect.arrayContaining(['status', 'error_code', 'detail', 'timestamp', 'path', 'request_id']),
+      );
+      for (const code of ['VALIDATION_ERROR', 'TOKEN_MISSING', 'LOGIN_LOCKED', 'IDEMPOTENCY_KEY_REUSED']) {
+        expect(doc.info.description).toContain(code);
+        expect(envelope.properties.error_code.enum).toContain(code);
+      }
+    });
+
+    it('documents the operations endpoints', async () => {
+      const doc = (await t.http().get('/docs-json').expect(200)).body;
+      expect(doc.paths['/health/live'].get).toBeDefined();
+      expect(doc.paths['/health/ready'].get.responses['503'].content['application/json'].schema.$ref).toBe(
+        '#/components/schemas/ErrorEnvelopeDto',
+      );
+      expect(Object.keys(doc.paths['/metrics'].get.responses['200'].content)).toEqual(['text/plain']);
+      // Public: no security requirement on probes and metrics.
+      for (const p of ['/health/live', '/health/ready', '/metrics'])
+        expect(doc.paths[p].get.security).toBeUndefined();
+    });
+
+    it('serves Swagger UI at /docs', async () => {
+      const res = await t.http().get('/docs').redirects(1).expect(200);
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      expect(res.text).toContain('swagger-ui');
+    });
+  });
+
+  describe('shutdown', () => {
+    it('fails readiness once draining starts, while liveness still answers', async () => {
+      t.app.get(ShutdownState).beginDraining();
+      const res = await t.http().get('/health/ready').expect(503);
+      expect(res.body.error_code).toBe('SERVICE_UNAVAILABLE');
+      expect(res.body.detail).toBe('failed checks: shutdown');
+      expect(res.body.checks.shutdown).toEqual({ status: 'down', message: 'instance is shutting down' });
+      expect(res.body.checks.database.status).toBe('up');
+      const live = await t.http().get('/health/live').expect(200);
+      expect(live.headers.connection).toBe('close');
+    });
+  });
+});
