@@ -120,8 +120,8 @@ const OUTBOX_APPEND = `
     RETURNING last_seq
   )
   INSERT INTO events (store_id, store_seq, type, table_id, payload)
-  SELECT $1, seq.last_seq, $2, $3,
-         jsonb_build_object('eventId', seq.last_seq, 'storeId', $1::text, 'tableId', $3::text,
+  SELECT $1::uuid, seq.last_seq, $2, $3::uuid,
+         jsonb_build_object('eventId', seq.last_seq, 'storeId', $1::uuid, 'tableId', $3::uuid,
                             'occurredAt', ${ISO}) || $4::jsonb
     FROM seq`;
 

@@ -88,8 +88,10 @@ export class MenuCache implements OnModuleDestroy {
     this.prefix = config.redis.keyPrefix;
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     clearInterval(this.retryTimer);
+    // The Redis store owns its own connection (and its reconnect loop): close it with the module.
+    await this.store.disconnect().catch(() => undefined);
   }
 
   private keys(storeId: string): { value: string; generation: string } {
