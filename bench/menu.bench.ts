@@ -10,6 +10,9 @@
  * the embedded PGlite either way (a warm cache never reaches it). BENCH_DURATION (5 s per target; the app's
  * rate limit is 100,000 requests a minute per principal), BENCH_CONNECTIONS (20).
  * autocannon runs in this process for both targets alike. Figures are printed, never asserted.
+ * At ~5,000 req/s a BENCH_DURATION above ~15 s spends the per-minute budget: the 429s then show in `non2xx`.
+ * Run under ts-node, `node:domain` is loaded (ts-node requires `repl`, which requires `domain`), so every
+ * EventEmitter here pays the domain hooks; the compiled server (`node dist/src/main`) does not.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import { levels } from 'pino';
 import type { AppConfig } from '../../config';
 import type { Principal } from '../auth';
 import { assignRequestId } from './request-id';
@@ -16,21 +17,32 @@ type LoggedRequest = Omit<IncomingMessage, 'id'> & {
  * principal; never a body, a token or a password (`Authorization`, cookies and `?ticket=` are redacted).
  */
 export function loggerParams(config: AppConfig): Params {
+  const threshold = levels.values[config.log.level] ?? Infinity;
+  const enabled = (level: string): boolean => (levels.values[level] ?? -Infinity) >= threshold;
   return {
     pinoHttp: {
       level: config.log.level,
       transport:
         config.log.format === 'pretty' ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
       genReqId: (req: IncomingMessage, res: ServerResponse) => assignRequestId(req, res),
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      // With LOG_LEVEL=silent there is no request line to write: no completion listeners at all.
+      autoLogging: enabled('fatal'),
+      // 'silent' when the level is below LOG_LEVEL: pino-http then returns before building the line (custom
+      // props, a child logger, serializers) that pino would drop anyway.
+      customLogLevel: (_req, res, err) => {
+        const level = err || res.statusCode >= 500 ? 'error' : 'info';
+        return enabled(level) ? level : 'silent';
+      },
       customSuccessMessage: () => 'request completed',
       customErrorMessage: () => 'request failed',
       customProps: (incoming: IncomingMessage) => {
         const req = incoming as LoggedRequest;
-        return {
-          route: req.route?.path ? `${req.baseUrl ?? ''}${req.route.path}` : undefined,
-          principal: req.user ? principalLabel(req.user) : undefined,
-        };
+        const route = req.route?.path ? `${req.baseUrl ?? ''}${req.route.path}` : undefined;
+        const principal = req.user ? principalLabel(req.user) : undefined;
+        // pino-http also asks when the request arrives, before routing and authentication, when both are
+        // unknown: no bindings then, rather than a child logger that binds nothing.
+        if (route === undefined && principal === undefined) return undefined as unknown as object;
+        return { route, principal };
       },
       serializers: {
         req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }),

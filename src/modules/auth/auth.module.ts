@@ -18,6 +18,7 @@ import { RateLimitGuard, throttlerOptions } from './rate-limit.guard';
 import { RolesGuard } from './roles.guard';
 import { TokenRevocationService } from './token-revocation.service';
 import { TokenService } from './token.service';
+import { AccessTokenVerifier } from './verified-tokens';
 
 /** Loaded once per process; shared by the signer, the strategy and the rate limiter's tracker. */
 @Global()
@@ -40,8 +41,8 @@ class JwtKeysModule {}
     JwtModule.registerAsync({
       inject: [JwtKeys, AppConfig],
       useFactory: (keys: JwtKeys, config: AppConfig) => ({
-        privateKey: keys.privateKey,
-        publicKey: keys.publicKey,
+        privateKey: keys.signingKey,
+        publicKey: keys.verificationKey,
         signOptions: {
           algorithm: 'RS256',
           expiresIn: config.jwt.expiresInSeconds,
@@ -70,6 +71,7 @@ class JwtKeysModule {}
     LoginLockoutService,
     lockoutStoreProvider,
     JwtStrategy,
+    AccessTokenVerifier,
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },

@@ -1,15 +1,31 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { AppConfig, ConfigError } from '../../config';
 
-/** The RS256 key pair: the private key signs tokens, the public key verifies them. */
+/**
+ * The RS256 key pair: the private key signs tokens, the public key verifies them. The PEM texts are what was
+ * configured; signing and verifying use the parsed KeyObjects, because jsonwebtoken given a PEM string parses it
+ * again (createPublicKey) on every call, which cost more than the RSA verification itself.
+ */
 export class JwtKeys {
+  readonly signingKey: KeyObject;
+  readonly verificationKey: KeyObject;
+
   constructor(
     readonly privateKey: string,
     readonly publicKey: string,
-  ) {}
+  ) {
+    this.signingKey = createPrivateKey(privateKey);
+    this.verificationKey = createPublicKey(publicKey);
+  }
 
   /**
    * JWT_PRIVATE_KEY(_FILE) / JWT_PUBLIC_KEY(_FILE) when set (the public key is derived from the private one when

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { Principal, Role } from '../../common/auth';
@@ -6,8 +7,10 @@ import { AppError, ErrorCode } from '../../common/errors';
 import { AppConfig } from '../../config';
 import { JwtKeys } from './jwt-keys';
 import { TokenRevocationService } from './token-revocation.service';
+import { verifiedClaims } from './verified-tokens';
 
 const ROLES: readonly Role[] = ['table', 'admin', 'superadmin'];
+const fromBearerHeader = ExtractJwt.fromAuthHeaderAsBearerToken();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Claims {
@@ -32,13 +35,28 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     private readonly revocation: TokenRevocationService,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: keys.publicKey,
+      jwtFromRequest: fromBearerHeader,
+      // A KeyObject, parsed once (JwtKeys); the typings only list PEM text, which jsonwebtoken would re-parse per call.
+      secretOrKey: keys.verificationKey as unknown as string,
       algorithms: ['RS256'],
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,
       ignoreExpiration: false,
     });
+  }
+
+  /**
+   * When the rate-limit guard already verified this request's token (same key, same options: RS256, issuer,
+   * audience, expiry), its claims go straight to `validate`, as passport-jwt would pass them after verifying;
+   * anything else (no token, a token that failed there) takes passport-jwt's full path and its errors.
+   */
+  override authenticate(req: Request, options?: object): void {
+    const claims = verifiedClaims(req, fromBearerHeader(req));
+    if (!claims) return super.authenticate(req, options);
+    this.validate(claims).then(
+      (principal) => this.success(principal),
+      (error: Error) => this.error(error),
+    );
   }
 
   async validate(claims: Claims): Promise<Principal & { ver: number }> {

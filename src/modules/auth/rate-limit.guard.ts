@@ -1,6 +1,5 @@
 import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { JwtService } from '@nestjs/jwt';
 import {
   InjectThrottlerOptions,
   InjectThrottlerStorage,
@@ -13,7 +12,9 @@ import {
 } from '@nestjs/throttler';
 import { AppError, ErrorCode } from '../../common/errors';
 import { AppConfig } from '../../config';
+import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
+import { AccessTokenVerifier, rememberVerifiedToken } from './verified-tokens';
 import type Redis from 'ioredis';
 
 export const LOGIN_THROTTLE_KEY = 'auth:login-throttle';
@@ -49,7 +50,7 @@ export function throttlerOptions(config: AppConfig, redis: Redis | null): Thrott
     // One budget per principal across every route (the library's default key is per route).
     generateKey: (_context, tracker, name) => `${name}:${tracker}`,
     setHeaders: false,
-    storage: redis ? new RedisThrottlerStorage(redis) : undefined,
+    storage: redis ? new RedisThrottlerStorage(redis) : new MemoryThrottlerStorage(),
   };
 }
 
@@ -57,7 +58,8 @@ export function throttlerOptions(config: AppConfig, redis: Redis | null): Thrott
  * Global and first: counts the request against RATE_LIMIT_PER_MINUTE of its principal (`sub` of a token whose
  * signature, issuer and audience verify; the client IP otherwise, Express `trust proxy` making it the real
  * one), and against LOGIN_RATE_LIMIT_PER_MINUTE per IP on logins. Running before the JWT guard means requests
- * with bad tokens are limited too; the signature check it repeats costs tens of microseconds.
+ * with bad tokens are limited too. The token is verified by AccessTokenVerifier (once per token, not per request)
+ * and handed to the JWT strategy for this request (verified-tokens.ts), so it is not verified twice.
  * An SSE stream is one request, so it counts once, at connect.
  */
 @Injectable()
@@ -66,7 +68,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
-    private readonly jwt: JwtService,
+    private readonly tokens: AccessTokenVerifier,
   ) {
     super(options, storage, reflector);
   }
@@ -88,7 +90,8 @@ export class RateLimitGuard extends ThrottlerGuard {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (match) {
         try {
-          const claims = this.jwt.verify<{ sub?: unknown }>(match[1]);
+          const claims = this.tokens.verify(match[1]);
+          rememberVerifiedToken(req, match[1], claims);
           if (typeof claims.sub === 'string') return Promise.resolve(`sub:${claims.sub}`);
         } catch {
           // Not a token of ours: limited by address like any anonymous caller.

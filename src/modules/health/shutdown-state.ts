@@ -26,7 +26,9 @@ export class ShutdownState {
     this.inFlight.add(res);
     const done = (): void => {
       this.inFlight.delete(res);
-      if (this.pendingRequests() === 0) for (const wake of this.idleWaiters) wake();
+      // Counting walks every open request (event streams included): only worth it while a shutdown waits.
+      if (this.idleWaiters.size > 0 && this.pendingRequests() === 0)
+        for (const wake of this.idleWaiters) wake();
     };
     res.once('finish', done);
     res.once('close', done);
