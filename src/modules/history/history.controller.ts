@@ -11,7 +11,8 @@ import type { StorePrincipal } from '../../common/auth';
 import { ErrorEnvelopeDto } from '../../common/errors';
 import { API_PREFIX } from '../../common/http/api';
 import { HistoryPageDto } from './dto/history-page.dto';
-import { HistoryQueryDto, TableIdParamsDto } from './dto/history-query.dto';
+import { uuidParam } from '../../common/http/uuid-param';
+import { HistoryQueryDto } from './dto/history-query.dto';
 import { HistoryService } from './history.service';
 
 @ApiTags('tables')
@@ -44,9 +45,9 @@ export class HistoryController {
   })
   list(
     @CurrentPrincipal() principal: StorePrincipal,
-    @Param() params: TableIdParamsDto,
+    @Param('id', uuidParam()) id: string,
     @Query() query: HistoryQueryDto,
   ): Promise<HistoryPageDto> {
-    return this.history.list(principal, params.id, query);
+    return this.history.list(principal, id, query);
   }
 }

@@ -14,7 +14,7 @@ import { ErrorEnvelopeDto } from '../../common/errors';
 import { API_PREFIX } from '../../common/http/api';
 import { CategoriesService } from './categories.service';
 import { CategoryDto, CreateCategoryDto, ReorderCategoriesDto, UpdateCategoryDto } from './dto/category.dto';
-import { UuidParam } from './menu-params';
+import { uuidParam } from '../../common/http/uuid-param';
 
 const BAD_REQUEST = { type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' };
 const NOT_FOUND = {
@@ -64,7 +64,7 @@ export class CategoriesController {
   @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'DUPLICATE_CATEGORY_NAME' })
   rename(
     @CurrentPrincipal() p: StorePrincipal,
-    @Param('id', UuidParam) id: string,
+    @Param('id', uuidParam()) id: string,
     @Body() dto: UpdateCategoryDto,
   ): Promise<CategoryDto> {
     return this.categories.rename(p.storeId, id, dto);
@@ -77,7 +77,7 @@ export class CategoriesController {
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(NOT_FOUND)
   @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'CATEGORY_NOT_EMPTY: it still holds menus' })
-  remove(@CurrentPrincipal() p: StorePrincipal, @Param('id', UuidParam) id: string): Promise<void> {
+  remove(@CurrentPrincipal() p: StorePrincipal, @Param('id', uuidParam()) id: string): Promise<void> {
     return this.categories.remove(p.storeId, id);
   }
 }

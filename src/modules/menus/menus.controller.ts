@@ -37,7 +37,7 @@ import {
   ReorderMenusDto,
   UpdateMenuDto,
 } from './dto/menu.dto';
-import { UuidParam } from './menu-params';
+import { uuidParam } from '../../common/http/uuid-param';
 import { MenusService, type UploadedImage } from './menus.service';
 
 /** API.md: an image is at most 5 MB = 5,242,880 bytes; one byte more is 413 PAYLOAD_TOO_LARGE (Multer's limit). */
@@ -89,7 +89,7 @@ export class MenusController {
   @ApiOkResponse({ type: MenuDto })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(MENU_NOT_FOUND)
-  get(@CurrentPrincipal() p: StorePrincipal, @Param('id', UuidParam) id: string): Promise<MenuDto> {
+  get(@CurrentPrincipal() p: StorePrincipal, @Param('id', uuidParam()) id: string): Promise<MenuDto> {
     return this.menus.get(p.storeId, id);
   }
 
@@ -102,7 +102,7 @@ export class MenusController {
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'MENU_NOT_FOUND or CATEGORY_NOT_FOUND' })
   update(
     @CurrentPrincipal() p: StorePrincipal,
-    @Param('id', UuidParam) id: string,
+    @Param('id', uuidParam()) id: string,
     @Body() dto: UpdateMenuDto,
   ): Promise<MenuDto> {
     return this.menus.update(p.storeId, id, dto);
@@ -114,7 +114,7 @@ export class MenusController {
   @ApiNoContentResponse({ description: 'deleted' })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(MENU_NOT_FOUND)
-  remove(@CurrentPrincipal() p: StorePrincipal, @Param('id', UuidParam) id: string): Promise<void> {
+  remove(@CurrentPrincipal() p: StorePrincipal, @Param('id', uuidParam()) id: string): Promise<void> {
     return this.menus.remove(p.storeId, id);
   }
 
@@ -140,7 +140,7 @@ export class MenusController {
   })
   setImage(
     @CurrentPrincipal() p: StorePrincipal,
-    @Param('id', UuidParam) id: string,
+    @Param('id', uuidParam()) id: string,
     @UploadedFile() file: UploadedImage | undefined,
   ): Promise<MenuDto> {
     return this.menus.setImage(p.storeId, id, file);
@@ -151,7 +151,7 @@ export class MenusController {
   @ApiOkResponse({ type: MenuDto })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(MENU_NOT_FOUND)
-  removeImage(@CurrentPrincipal() p: StorePrincipal, @Param('id', UuidParam) id: string): Promise<MenuDto> {
+  removeImage(@CurrentPrincipal() p: StorePrincipal, @Param('id', uuidParam()) id: string): Promise<MenuDto> {
     return this.menus.removeImage(p.storeId, id);
   }
 }

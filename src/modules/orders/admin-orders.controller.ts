@@ -13,7 +13,7 @@ import { Auth, CurrentPrincipal, type AdminPrincipal } from '../../common/auth';
 import { ErrorEnvelopeDto } from '../../common/errors';
 import { API_PREFIX } from '../../common/http/api';
 import { AdminOrdersQueryDto } from './dto/admin-orders-query.dto';
-import { IdParamDto } from './dto/id-param.dto';
+import { uuidParam } from '../../common/http/uuid-param';
 import { OrderDto } from './dto/order.dto';
 import { UpdateOrderStatusDto } from './dto/update-order-status.dto';
 import { OrdersService } from './orders.service';
@@ -54,8 +54,11 @@ export class AdminOrdersController {
     type: ErrorEnvelopeDto,
     description: 'ORDER_NOT_FOUND (also once archived or deleted)',
   })
-  get(@CurrentPrincipal() principal: AdminPrincipal, @Param() params: IdParamDto): Promise<OrderDto> {
-    return this.orders.get(principal, params.id);
+  get(
+    @CurrentPrincipal() principal: AdminPrincipal,
+    @Param('id', uuidParam()) id: string,
+  ): Promise<OrderDto> {
+    return this.orders.get(principal, id);
   }
 
   @Patch(':id')
@@ -72,10 +75,10 @@ export class AdminOrdersController {
   })
   updateStatus(
     @CurrentPrincipal() principal: AdminPrincipal,
-    @Param() params: IdParamDto,
+    @Param('id', uuidParam()) id: string,
     @Body() body: UpdateOrderStatusDto,
   ): Promise<OrderDto> {
-    return this.orders.updateStatus(principal, params.id, body.status);
+    return this.orders.updateStatus(principal, id, body.status);
   }
 
   @Delete(':id')
@@ -89,7 +92,7 @@ export class AdminOrdersController {
   @ApiNoContentResponse({ description: 'deleted' })
   @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'ORDER_NOT_FOUND' })
-  delete(@CurrentPrincipal() principal: AdminPrincipal, @Param() params: IdParamDto): Promise<void> {
-    return this.orders.delete(principal, params.id);
+  delete(@CurrentPrincipal() principal: AdminPrincipal, @Param('id', uuidParam()) id: string): Promise<void> {
+    return this.orders.delete(principal, id);
   }
 }

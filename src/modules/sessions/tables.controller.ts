@@ -13,7 +13,7 @@ import {
 import { Auth, CurrentPrincipal, type AdminPrincipal } from '../../common/auth';
 import { ErrorEnvelopeDto } from '../../common/errors';
 import { API_PREFIX } from '../../common/http/api';
-import { IdParamDto } from '../orders/dto/id-param.dto';
+import { uuidParam } from '../../common/http/uuid-param';
 import {
   CompletedSessionDto,
   CreateTableDto,
@@ -66,10 +66,10 @@ export class TablesController {
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'TABLE_NOT_FOUND' })
   changePassword(
     @CurrentPrincipal() principal: AdminPrincipal,
-    @Param() params: IdParamDto,
+    @Param('id', uuidParam()) id: string,
     @Body() body: UpdateTablePasswordDto,
   ): Promise<TableDto> {
-    return this.tables.changePassword(principal, params.id, body.password);
+    return this.tables.changePassword(principal, id, body.password);
   }
 
   @Delete(':id')
@@ -80,8 +80,8 @@ export class TablesController {
   @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'TABLE_NOT_FOUND' })
   @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'TABLE_HAS_ACTIVE_SESSION' })
-  delete(@CurrentPrincipal() principal: AdminPrincipal, @Param() params: IdParamDto): Promise<void> {
-    return this.tables.delete(principal, params.id);
+  delete(@CurrentPrincipal() principal: AdminPrincipal, @Param('id', uuidParam()) id: string): Promise<void> {
+    return this.tables.delete(principal, id);
   }
 
   @Post(':id/complete')
@@ -99,8 +99,8 @@ export class TablesController {
   @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'NO_ACTIVE_SESSION' })
   complete(
     @CurrentPrincipal() principal: AdminPrincipal,
-    @Param() params: IdParamDto,
+    @Param('id', uuidParam()) id: string,
   ): Promise<CompletedSessionDto> {
-    return this.sessions.complete(principal, params.id);
+    return this.sessions.complete(principal, id);
   }
 }

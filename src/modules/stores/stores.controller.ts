@@ -20,7 +20,7 @@ import {
   UpdateAdminDto,
 } from './dto/stores.dto';
 import { StoresService } from './stores.service';
-import { uuidParam } from './uuid-param.pipe';
+import { uuidParam } from '../../common/http/uuid-param';
 
 @ApiTags('platform')
 @Auth('superadmin')

@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsUUID, Max, Min, ValidateBy, ValidationOptions } from 'class-validator';
+import { IsInt, IsOptional, Max, Min, ValidateBy, ValidationOptions } from 'class-validator';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -73,10 +73,4 @@ export class HistoryQueryDto {
   @Min(1)
   @Max(MAX_PAGE_SIZE)
   pageSize?: number;
-}
-
-export class TableIdParamsDto {
-  @ApiProperty({ format: 'uuid', description: 'a table of the caller’s store' })
-  @IsUUID('all')
-  id: string;
 }

@@ -1,0 +1,12 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { AppError } from '../errors';
+
+/**
+ * A path id that must be a UUID (`@Param('id', uuidParam())`): anything else is 400 VALIDATION_ERROR naming the
+ * parameter, never a 500 from SQL; a well-formed id of another store is then the service's 404.
+ */
+export function uuidParam(name = 'id'): ParseUUIDPipe {
+  return new ParseUUIDPipe({
+    exceptionFactory: () => AppError.validation([{ field: name, message: 'must be a UUID' }]),
+  });
+}
