@@ -1,11 +1,9 @@
-import { Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiCreatedResponse,
   ApiHeader,
-  ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
@@ -14,6 +12,7 @@ import { Auth, CurrentPrincipal } from '../../common/auth';
 import type { StorePrincipal } from '../../common/auth';
 import { AppError, ErrorEnvelopeDto } from '../../common/errors';
 import { API_PREFIX } from '../../common/http/api';
+import { ApiSseResponse } from '../../common/http/api-sse-response';
 import { EventStreamQueryDto } from './dto/event-stream-query.dto';
 import { EventTicketDto } from './dto/event-ticket.dto';
 import { SseTicketService } from './sse-ticket.service';
@@ -40,6 +39,37 @@ const STREAM_ERRORS = {
   },
 };
 
+/** What both stream endpoints document: the frames and event types, Last-Event-ID, and their own errors. */
+function ApiEventStream(): MethodDecorator {
+  return applyDecorators(
+    ApiSseResponse(EVENT_DOCS, 'the event stream'),
+    ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event id' }),
+    ApiBadRequestResponse(STREAM_ERRORS.badRequest),
+    ApiTooManyRequestsResponse(STREAM_ERRORS.tooMany),
+  );
+}
+
+const EVENT_DOCS = [
+  { type: 'new_order', description: 'an order was placed: {eventId, storeId, tableId, occurredAt, order}' },
+  {
+    type: 'order_updated',
+    description: "an order's status changed: {eventId, storeId, tableId, occurredAt, order}",
+  },
+  {
+    type: 'order_deleted',
+    description: 'an order was deleted: {eventId, storeId, tableId, occurredAt, orderId}',
+  },
+  {
+    type: 'table_reset',
+    description:
+      'a table session was completed (이용 완료): {eventId, storeId, tableId, occurredAt, sessionId, completedAt}',
+  },
+  {
+    type: 'reset',
+    description: 'the requested Last-Event-ID is no longer kept: reload through the REST endpoints',
+  },
+];
+
 @ApiTags('events')
 @Controller(API_PREFIX)
 export class EventsController {
@@ -54,14 +84,7 @@ export class EventsController {
     summary: 'Live events of the store (admin dashboard)',
     description: `${STREAM_DESCRIPTION} Browsers' EventSource cannot send headers: use \`?ticket=\` from POST /api/v1/admin/events/ticket instead of the Authorization header (401 INVALID_TOKEN when unknown or used, TOKEN_EXPIRED after 60 s).`,
   })
-  @ApiProduces('text/event-stream')
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event id' })
-  @ApiOkResponse({
-    description: 'the event stream',
-    content: { 'text/event-stream': { schema: { type: 'string' } } },
-  })
-  @ApiBadRequestResponse(STREAM_ERRORS.badRequest)
-  @ApiTooManyRequestsResponse(STREAM_ERRORS.tooMany)
+  @ApiEventStream()
   adminStream(
     @CurrentPrincipal() principal: StorePrincipal,
     @Query() query: EventStreamQueryDto,
@@ -77,14 +100,7 @@ export class EventsController {
     summary: "Live events of the caller's own table (tablet)",
     description: STREAM_DESCRIPTION,
   })
-  @ApiProduces('text/event-stream')
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event id' })
-  @ApiOkResponse({
-    description: 'the event stream',
-    content: { 'text/event-stream': { schema: { type: 'string' } } },
-  })
-  @ApiBadRequestResponse(STREAM_ERRORS.badRequest)
-  @ApiTooManyRequestsResponse(STREAM_ERRORS.tooMany)
+  @ApiEventStream()
   tableStream(
     @CurrentPrincipal() principal: StorePrincipal,
     @Query() query: EventStreamQueryDto,
