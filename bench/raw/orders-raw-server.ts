@@ -109,8 +109,9 @@ const PLACE_ORDER = placeOrderSql(true);
 const PLACE_ORDER_ONLY = placeOrderSql(false);
 
 /**
- * RAW_SPLIT_OUTBOX=1 writes the outbox row in a statement of its own after the order, as the application does,
- * to measure what holding the order counter's lock across one more round trip costs.
+ * RAW_SPLIT_OUTBOX=1 writes the outbox row in a statement of its own after the order (the application's former
+ * shape, before it merged the append into its order statement), to measure what holding the order counter's lock
+ * across one more round trip costs.
  */
 const SPLIT = process.env.RAW_SPLIT_OUTBOX === '1';
 const OUTBOX_APPEND = `
@@ -211,7 +212,7 @@ async function placeOrder(
       ],
     );
     if (SPLIT) {
-      // The application's shape: the outbox row as a statement of its own (OutboxRepository.append's SQL).
+      // The outbox row as a statement of its own (OutboxRepository.append's SQL, as other writers use it).
       await client.query(OUTBOX_APPEND, [
         who.storeId,
         'new_order',

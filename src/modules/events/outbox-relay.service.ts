@@ -15,9 +15,11 @@ const BATCH = 200;
  * each commit (OutboxService.committed), when the bus reconnects, and by a poll every OUTBOX_POLL_MS, so an
  * instance that dies between commit and publish only delays its events: any instance's relay finds them.
  *
- * Each batch is one short transaction: `FOR UPDATE SKIP LOCKED` claims rows, they are published (broker
- * confirms awaited), then marked. Relays of several instances thus split the rows between them; a row is
- * published at least once and normally once (twice only if a commit fails after the broker confirmed).
+ * Each batch is one short transaction around a single statement: `FOR UPDATE SKIP LOCKED` claims rows and
+ * marks them published, they are published (broker confirms awaited), then the transaction commits; a refused
+ * publish rolls it back, so a row committed as published has been confirmed. Wake-ups during a round only ask
+ * for one more round. Relays of several instances thus split the rows between them; a row is published at
+ * least once and normally once (twice only if a commit fails after the broker confirmed).
  * Two relays may publish neighbouring ids of a store out of order; consumers heal that by id (EventHub).
  */
 @Injectable()
@@ -95,13 +97,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private async publishBatch(): Promise<number> {
     try {
       const lags = await this.tx.run(async (em) => {
-        const rows = await this.repository.claimUnpublished(em, BATCH);
-        if (rows.length === 0) return [];
-        await this.bus.publish(rows);
-        return this.repository.markPublished(
-          em,
-          rows.map((r) => r.id),
-        );
+        const claimed = await this.repository.claimForPublishing(em, BATCH);
+        if (claimed.length === 0) return [];
+        const started = performance.now();
+        // A rejection rolls the claim back: the rows stay unpublished for the next round.
+        await this.bus.publish(claimed.map((c) => c.event));
+        const publishing = (performance.now() - started) / 1000;
+        return claimed.map((c) => c.lag + publishing);
       }, 1);
       for (const lag of lags) this.metrics.outboxPublished(lag);
       if (this.failing) this.logger.log('outbox relay publishing again');

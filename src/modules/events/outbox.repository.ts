@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { returnedRows } from '../../database/query-result';
 import type { EventEnvelope, EventType, NewOutboxEvent, StoredEvent } from './event-types';
 
 interface EventRow {
@@ -16,17 +17,26 @@ interface EventRow {
 const EVENT_COLUMNS = `id::text AS id, store_id::text AS store_id, store_seq::text AS seq, type,
   table_id::text AS table_id, payload, (extract(epoch FROM created_at) * 1000)::float8 AS created_ms`;
 
-/** TypeORM answers UPDATE and DELETE with `[rows, affected]`, everything else with the rows. */
-function rowsOf<T>(result: unknown): T[] {
-  if (
-    Array.isArray(result) &&
-    result.length === 2 &&
-    Array.isArray(result[0]) &&
-    typeof result[1] === 'number'
-  ) {
-    return result[0] as T[];
-  }
-  return result as T[];
+/** The CTE name of the event row written by an `appendCte` fragment. */
+const OUTBOX_EVENT_CTE = 'outbox_event';
+
+/**
+ * An outbox append to splice into the caller's statement (OutboxRepository.appendCte): the caller says where
+ * its parameters end and what the event's own fields are; it gets the CTE text and the parameters to add.
+ */
+export type OutboxCte = (at: {
+  /** The number of the first parameter the fragment may use (the caller's own come before). */
+  firstParam: number;
+  /** A jsonb expression: the event's own fields, e.g. `jsonb_build_object('order', body.doc)`. */
+  data: string;
+  /** The caller's CTEs that `data` reads, as FROM items (each must yield exactly one row). */
+  from?: string;
+}) => { sql: string; params: unknown[] };
+
+export interface ClaimedEvent {
+  event: StoredEvent;
+  /** Seconds from the row's creation to its claim, database clock. */
+  lag: number;
 }
 
 function toEvent(row: EventRow): StoredEvent {
@@ -52,50 +62,69 @@ export class OutboxRepository {
    * as the last statement of the transaction to hold that lock as briefly as possible.
    */
   async append(manager: EntityManager, event: NewOutboxEvent): Promise<{ id: number; eventId: number }> {
+    const cte = this.appendCte(event)({ firstParam: 1, data: '$4::jsonb' });
     const rows = (await manager.query(
-      `WITH seq AS (
-         INSERT INTO event_sequences AS s (store_id, last_seq) VALUES ($1, 1)
-         ON CONFLICT (store_id) DO UPDATE SET last_seq = s.last_seq + 1
-         RETURNING last_seq
-       )
-       INSERT INTO events (store_id, store_seq, type, table_id, payload)
-       SELECT $1::uuid, seq.last_seq, $2, $3::uuid,
-              jsonb_build_object(
-                'eventId', seq.last_seq,
-                'storeId', $1::uuid,
-                'tableId', $3::uuid,
-                'occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-              ) || $4::jsonb
-       FROM seq
-       RETURNING id::text AS id, store_seq::text AS seq`,
-      [event.storeId, event.type, event.tableId, JSON.stringify(event.data)],
+      `WITH ${cte.sql} SELECT id::text AS id, store_seq::text AS seq FROM ${OUTBOX_EVENT_CTE}`,
+      [...cte.params, JSON.stringify(event.data)],
     )) as Array<{ id: string; seq: string }>;
     return { id: Number(rows[0].id), eventId: Number(rows[0].seq) };
   }
 
   /**
-   * Locks the oldest unpublished rows for the caller's (relay) transaction. SKIP LOCKED lets the relays of
-   * several instances work side by side: each row is claimed by one of them at a time.
+   * The same append as common table expressions, for a caller that writes its event in the statement that
+   * writes its own rows (one round trip less, and the store's sequence row is then locked from that statement
+   * to COMMIT only). The caller places the returned CTEs after its own in one `WITH` list; `data` is the jsonb
+   * expression of the event's own fields, which may read the caller's CTEs named in `from`. The row itself is
+   * the `outbox_event` CTE (`RETURNING id, store_seq`).
    */
-  async claimUnpublished(manager: EntityManager, limit: number): Promise<StoredEvent[]> {
-    const rows = (await manager.query(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE published_at IS NULL
-       ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [limit],
-    )) as EventRow[];
-    return rows.map(toEvent);
+  appendCte(event: Omit<NewOutboxEvent, 'data'>): OutboxCte {
+    return ({ firstParam, data, from }) => {
+      const store = `$${firstParam}::uuid`;
+      const type = `$${firstParam + 1}::varchar`;
+      const table = `$${firstParam + 2}::uuid`;
+      return {
+        sql: `outbox_seq AS (
+           INSERT INTO event_sequences AS s (store_id, last_seq) VALUES (${store}, 1)
+           ON CONFLICT (store_id) DO UPDATE SET last_seq = s.last_seq + 1
+           RETURNING last_seq
+         ), ${OUTBOX_EVENT_CTE} AS (
+           INSERT INTO events (store_id, store_seq, type, table_id, payload)
+           SELECT ${store}, outbox_seq.last_seq, ${type}, ${table},
+                  jsonb_build_object(
+                    'eventId', outbox_seq.last_seq,
+                    'storeId', ${store},
+                    'tableId', ${table},
+                    'occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+                  ) || (${data})
+           FROM outbox_seq${from ? `, ${from}` : ''}
+           RETURNING id, store_seq
+         )`,
+        params: [event.storeId, event.type, event.tableId],
+      };
+    };
   }
 
-  /** Marks rows published; returns each row's publish lag in seconds (database clock on both ends). */
-  async markPublished(manager: EntityManager, ids: number[]): Promise<number[]> {
-    const rows = rowsOf<{ lag: string | number }>(
+  /**
+   * Claims the oldest unpublished rows for the caller's (relay) transaction and marks them published, in one
+   * statement: the caller publishes them and commits only once the bus has confirmed them, and rolls back
+   * otherwise, so a row reads as published only after it was. SKIP LOCKED lets the relays of several instances
+   * work side by side: each row is claimed by one of them at a time. Events come back in id order, each with
+   * its lag (seconds from its commit-time row to now, database clock).
+   */
+  async claimForPublishing(manager: EntityManager, limit: number): Promise<ClaimedEvent[]> {
+    const rows = returnedRows<EventRow & { lag: string | number }>(
       await manager.query(
-        `UPDATE events SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])
-         RETURNING extract(epoch FROM (clock_timestamp() - created_at))::float8 AS lag`,
-        [ids],
+        `UPDATE events SET published_at = clock_timestamp()
+         WHERE id IN (
+           SELECT id FROM events WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING ${EVENT_COLUMNS}, extract(epoch FROM (clock_timestamp() - created_at))::float8 AS lag`,
+        [limit],
       ),
     );
-    return rows.map((r) => Number(r.lag));
+    // RETURNING follows no ORDER BY: restore the id order the bus publishes in.
+    return rows
+      .map((row) => ({ event: toEvent(row), lag: Number(row.lag) }))
+      .sort((a, b) => a.event.id - b.event.id);
   }
 
   /** Committed events of a store after `afterSeq` (and up to `uptoSeq`), in store order. */
@@ -143,7 +172,7 @@ export class OutboxRepository {
 
   /** Deletes up to `limit` published rows older than the retention; returns how many went. */
   async prune(retentionHours: number, limit: number): Promise<number> {
-    const rows = rowsOf<unknown>(
+    const rows = returnedRows<unknown>(
       await this.dataSource.query(
         `DELETE FROM events WHERE id IN (
            SELECT id FROM events

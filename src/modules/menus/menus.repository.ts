@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { returnedRows } from '../../database/query-result';
 
 export interface CategoryRow {
   id: string;
@@ -46,19 +47,6 @@ const MENU_COLUMNS: Record<keyof MenuPatch, string> = {
 const MENU_SELECT = `m.id, m.category_id AS "categoryId", m.name, m.description, m.price::int AS price,
   m.image_path AS "imagePath", m.is_available AS "isAvailable", m.display_order::int AS "displayOrder",
   m.created_at AS "createdAt", m.updated_at AS "updatedAt"`;
-
-/** TypeORM answers an UPDATE … RETURNING on PostgreSQL with `[rows, rowCount]`, a SELECT with `rows`. */
-function returnedRows<T>(result: unknown): T[] {
-  if (
-    Array.isArray(result) &&
-    result.length === 2 &&
-    Array.isArray(result[0]) &&
-    typeof result[1] === 'number'
-  ) {
-    return result[0] as T[];
-  }
-  return result as T[];
-}
 
 /** Ties (rows written before a reorder) are broken by age, then id, so every list has one stable order. */
 const MENU_ORDER = `m.display_order, m.created_at, m.id`;

@@ -10,7 +10,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import type { CreateOrderDto } from './dto/create-order.dto';
 import type { OrderDto } from './dto/order.dto';
 import { parseIdempotencyKey, priceLines, requestHash } from './order-rules';
-import { OrdersRepository } from './orders.repository';
+import { OrdersRepository, type PreparedOrder } from './orders.repository';
 
 export interface PlacementResult {
   status: number;
@@ -24,8 +24,10 @@ type Claim = { kind: 'claimed' } | { kind: 'replay'; status: number; body: Order
 /**
  * POST /orders. One transaction writes the idempotency key, the session (when the table has none), the order
  * with its lines, the order number and the `new_order` outbox row; a failure leaves none of them behind.
- * The statements that lock store-wide rows (order counter, event sequence) come last, so concurrent orders
- * of one store wait on each other only for the tail of the transaction.
+ * On the common path it is two statements between BEGIN and COMMIT: the key claim, the menus and the session
+ * (share-locked or started) in one, then the order with everything it writes, event included. The store-wide
+ * rows (order counter, event sequence) are locked by that last statement only, so concurrent orders of one
+ * store wait on each other only for the tail of the transaction.
  */
 @Injectable()
 export class OrderPlacementService {
@@ -44,11 +46,19 @@ export class OrderPlacementService {
     const key = parseIdempotencyKey(idempotencyKeyHeader);
     const hash = key === undefined ? undefined : requestHash(body);
     const result = await this.tx.run(async (em): Promise<PlacementResult> => {
-      if (key !== undefined && hash !== undefined) {
-        const claim = await this.claimKey(em, principal, key, hash);
-        if (claim.kind === 'replay') return { status: claim.status, body: claim.body, replayed: true };
+      const input = {
+        storeId: principal.storeId,
+        tableId: principal.tableId,
+        menuIds: body.items.map((line) => line.menuId),
+      };
+      const claim = key !== undefined && hash !== undefined ? { key, requestHash: hash } : undefined;
+      let prepared = await this.repository.prepareOrder(em, { ...input, claim });
+      if (!prepared.claimed && claim) {
+        const settled = await this.settleKey(em, principal, claim.key, claim.requestHash);
+        if (settled.kind === 'replay') return { status: settled.status, body: settled.body, replayed: true };
+        prepared = await this.repository.prepareOrder(em, input);
       }
-      const order = await this.createOrder(em, principal, body, key);
+      const order = await this.createOrder(em, principal, body, prepared, key);
       return { status: 201, body: order, replayed: false };
     });
     if (!result.replayed) {
@@ -59,20 +69,17 @@ export class OrderPlacementService {
   }
 
   /**
-   * Claims the key with its primary key (never select-then-insert). A retry racing the first request fails the
-   * advisory lock and answers 409 rather than waiting on the first one's uncommitted row; once the first has
-   * committed, the stored response is replayed (same body) or the key refused (other body). A key older than
-   * 24 h counts as absent and is taken over.
+   * The key was not claimed by `prepareOrder` (primary-key insert under the (table, key) advisory lock, never
+   * select-then-insert). A retry racing the first request fails the advisory lock and answers 409 rather than
+   * waiting on the first one's uncommitted row; once the first has committed, the stored response is replayed
+   * (same body) or the key refused (other body). A key older than 24 h counts as absent and is taken over.
    */
-  private async claimKey(
+  private async settleKey(
     em: EntityManager,
     principal: TablePrincipal,
     key: string,
     hash: string,
   ): Promise<Claim> {
-    const claim = { tableId: principal.tableId, storeId: principal.storeId, key, requestHash: hash };
-    if (await this.repository.claimIdempotencyKey(em, claim)) return { kind: 'claimed' };
-
     const stored = await this.repository.findIdempotencyKey(em, principal.tableId, key);
     if (stored && !stored.expired && stored.responseStatus !== null) return this.replay(stored, hash);
 
@@ -84,7 +91,8 @@ export class OrderPlacementService {
       );
     }
     if (stored?.expired) await this.repository.deleteExpiredIdempotencyKey(em, principal.tableId, key);
-    if (await this.repository.claimIdempotencyKey(em, claim, false)) return { kind: 'claimed' };
+    const claim = { tableId: principal.tableId, storeId: principal.storeId, key, requestHash: hash };
+    if (await this.repository.claimIdempotencyKey(em, claim)) return { kind: 'claimed' };
 
     // Holding the lock, the row can only be one committed meanwhile.
     const now = await this.repository.findIdempotencyKey(em, principal.tableId, key);
@@ -113,16 +121,12 @@ export class OrderPlacementService {
     em: EntityManager,
     principal: TablePrincipal,
     body: CreateOrderDto,
+    prepared: PreparedOrder,
     key: string | undefined,
   ): Promise<OrderDto> {
-    const menus = await this.repository.findMenus(
-      em,
-      principal.storeId,
-      body.items.map((line) => line.menuId),
-    );
-    const { lines, totalAmount } = priceLines(body, menus);
+    const { lines, totalAmount } = priceLines(body, prepared.menus);
 
-    let session = await this.repository.lockOrStartSession(em, principal.storeId, principal.tableId);
+    let session = prepared.session;
     // Lost the race for the table's first session to a concurrent order: its session is committed now.
     for (let attempt = 0; !session && attempt < 3; attempt++) {
       session = await this.repository.lockOrStartSession(em, principal.storeId, principal.tableId);
@@ -143,22 +147,22 @@ export class OrderPlacementService {
       createdAt,
       updatedAt: createdAt,
     };
-    order.orderNumber = await this.repository.insertOrder(em, {
-      id,
-      storeId: principal.storeId,
-      tableId: principal.tableId,
-      sessionId: session.sessionId,
-      businessDate: businessDate(session.now),
-      totalAmount,
-      lines,
-      idempotency: key === undefined ? undefined : { key, responseBody: order },
-    });
-    await this.outbox.append(em, {
-      storeId: principal.storeId,
-      type: 'new_order',
-      tableId: principal.tableId,
-      data: { order },
-    });
+    // The number is taken by the statement that writes the order, event and stored response with it.
+    order.orderNumber = await this.repository.insertOrder(
+      em,
+      {
+        id,
+        storeId: principal.storeId,
+        tableId: principal.tableId,
+        sessionId: session.sessionId,
+        businessDate: businessDate(session.now),
+        totalAmount,
+        lines,
+        document: order,
+        idempotencyKey: key,
+      },
+      this.outbox.appendCte({ storeId: principal.storeId, type: 'new_order', tableId: principal.tableId }),
+    );
     return order;
   }
 }

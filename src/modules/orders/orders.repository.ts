@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { OutboxCte } from '../events/outbox.repository';
 import type { OrderDto, OrderStatus } from './dto/order.dto';
 import { ORDER_COLUMNS, ORDER_FROM, orderFromRow } from './order-query';
 
@@ -25,6 +26,15 @@ export interface ActiveSession {
   now: Date;
 }
 
+/** What the first statement of a placement found (OrdersRepository.prepareOrder). */
+export interface PreparedOrder {
+  /** False only when a key was to be claimed and was not (held by a request in flight, or already stored). */
+  claimed: boolean;
+  menus: MenuRow[];
+  /** Undefined when the table's first session was lost to a concurrent order (or the table is gone). */
+  session?: ActiveSession;
+}
+
 export interface NewOrder {
   id: string;
   storeId: string;
@@ -33,8 +43,10 @@ export interface NewOrder {
   businessDate: string;
   totalAmount: number;
   lines: Array<{ menuId: string; menuName: string; unitPrice: number; quantity: number }>;
+  /** The order as answered and published; its orderNumber is replaced by the one this statement takes. */
+  document: OrderDto;
   /** Set when the request carried an Idempotency-Key: its row gets the response in the same statement. */
-  idempotency?: { key: string; responseBody: OrderDto };
+  idempotencyKey?: string;
 }
 
 @Injectable()
@@ -48,19 +60,16 @@ export class OrdersRepository {
   // ---- idempotency ---------------------------------------------------------------------------------------
 
   /**
-   * Claims the key by its primary key, but only while holding the (table, key) advisory lock, which a racing
-   * retry then fails to take instead of blocking on our uncommitted row. False: the lock is held elsewhere or
-   * a row exists (the caller looks at which).
+   * Claims the key by its primary key once the caller holds the (table, key) advisory lock (the first claim
+   * attempt, lock included, is part of `prepareOrder`). False: a row exists.
    */
   async claimIdempotencyKey(
     em: EntityManager,
     claim: { tableId: string; storeId: string; key: string; requestHash: string },
-    lockFirst = true,
   ): Promise<boolean> {
     const rows = (await em.query(
       `INSERT INTO idempotency_keys (table_id, key, store_id, request_hash, expires_at)
-       SELECT $1::uuid, $2::varchar, $3::uuid, $4, now() + interval '24 hours'
-       WHERE ${lockFirst ? 'pg_try_advisory_xact_lock(hashtext($1::uuid::text), hashtext($2::varchar))' : 'true'}
+       VALUES ($1::uuid, $2::varchar, $3::uuid, $4, now() + interval '24 hours')
        ON CONFLICT (table_id, key) DO NOTHING
        RETURNING 1 AS claimed`,
       [claim.tableId, claim.key, claim.storeId, claim.requestHash],
@@ -101,13 +110,72 @@ export class OrdersRepository {
 
   // ---- placement ---------------------------------------------------------------------------------------
 
-  /** Every listed menu of the store that is not deleted, in one query. */
-  async findMenus(em: EntityManager, storeId: string, menuIds: string[]): Promise<MenuRow[]> {
-    return (await em.query(
-      `SELECT id, name, price, is_available AS "isAvailable"
-       FROM menus WHERE store_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL`,
-      [storeId, menuIds],
-    )) as MenuRow[];
+  /**
+   * The first statement of a placement, one round trip: claims the Idempotency-Key when there is one (as
+   * `claimIdempotencyKey` does, advisory lock first), reads every listed menu of the store that is not
+   * deleted, and finds the table's active session FOR SHARE or starts one, locking as `lockOrStartSession`.
+   * A session is started only when the key was claimed: a replay or a refused key must leave nothing behind.
+   */
+  async prepareOrder(
+    em: EntityManager,
+    input: {
+      storeId: string;
+      tableId: string;
+      menuIds: string[];
+      claim?: { key: string; requestHash: string };
+    },
+  ): Promise<PreparedOrder> {
+    const claim = input.claim;
+    const [row] = (await em.query(
+      `WITH ${
+        claim
+          ? `claim AS (
+         INSERT INTO idempotency_keys (table_id, key, store_id, request_hash, expires_at)
+         SELECT $1::uuid, $4::varchar, $2::uuid, $5, now() + interval '24 hours'
+         WHERE pg_try_advisory_xact_lock(hashtext($1::uuid::text), hashtext($4::varchar))
+         ON CONFLICT (table_id, key) DO NOTHING
+         RETURNING 1
+       ), `
+          : ''
+      }existing AS (
+         SELECT id FROM table_sessions
+         WHERE table_id = $1 AND store_id = $2 AND ended_at IS NULL
+         FOR SHARE
+       ), started AS (
+         INSERT INTO table_sessions (store_id, table_id)
+         SELECT $2, $1
+         WHERE NOT EXISTS (SELECT 1 FROM existing)${claim ? ' AND EXISTS (SELECT 1 FROM claim)' : ''}
+         ON CONFLICT (table_id) WHERE ended_at IS NULL DO NOTHING
+         RETURNING id
+       )
+       SELECT ${claim ? '(SELECT count(*) FROM claim)::int' : '1'} AS claimed,
+              (SELECT coalesce(json_agg(json_build_object('id', m.id, 'name', m.name, 'price', m.price,
+                                                          'isAvailable', m.is_available)), '[]'::json)
+                 FROM menus m
+                WHERE m.store_id = $2 AND m.id = ANY($3::uuid[]) AND m.deleted_at IS NULL) AS menus,
+              s.id AS "sessionId", t.number AS "tableNumber", now() AS now
+       FROM (SELECT 1) AS one
+       LEFT JOIN ((SELECT id FROM existing UNION ALL SELECT id FROM started) s
+                  JOIN tables t ON t.id = $1 AND t.store_id = $2) ON true`,
+      claim
+        ? [input.tableId, input.storeId, input.menuIds, claim.key, claim.requestHash]
+        : [input.tableId, input.storeId, input.menuIds],
+    )) as Array<{
+      claimed: number;
+      menus: MenuRow[] | string;
+      sessionId: string | null;
+      tableNumber: number | null;
+      now: Date | string;
+    }>;
+    const menus = typeof row.menus === 'string' ? (JSON.parse(row.menus) as MenuRow[]) : row.menus;
+    return {
+      claimed: Number(row.claimed) === 1,
+      menus,
+      session:
+        row.sessionId === null
+          ? undefined
+          : { sessionId: row.sessionId, tableNumber: Number(row.tableNumber), now: new Date(row.now) },
+    };
   }
 
   /**
@@ -142,12 +210,33 @@ export class OrdersRepository {
   }
 
   /**
-   * Takes the store's next order number and writes the order, its lines and the idempotency response in ONE
-   * statement. The counter row stays locked until COMMIT and serialises the store's orders, so it is taken
-   * here, after everything that can be done without it; only the outbox append follows.
+   * Takes the store's next order number and writes the order, its lines, the idempotency response and the
+   * outbox event (`{order}`, with the number taken here) in ONE statement. The order counter row and the
+   * store's event sequence row stay locked until COMMIT and serialise the store's orders, so both are taken
+   * here, in the transaction's last statement, after everything that can be done without them.
    */
-  async insertOrder(em: EntityManager, order: NewOrder): Promise<number> {
+  async insertOrder(em: EntityManager, order: NewOrder, event: OutboxCte): Promise<number> {
     const lines = order.lines;
+    const params: unknown[] = [
+      order.storeId,
+      order.businessDate,
+      order.id,
+      order.tableId,
+      order.sessionId,
+      order.totalAmount,
+      lines.map((_, i) => i + 1),
+      lines.map((l) => l.menuId),
+      lines.map((l) => l.menuName),
+      lines.map((l) => l.unitPrice),
+      lines.map((l) => l.quantity),
+      JSON.stringify(order.document),
+    ];
+    if (order.idempotencyKey !== undefined) params.push(order.idempotencyKey);
+    const outbox = event({
+      firstParam: params.length + 1,
+      data: `jsonb_build_object('order', body.doc)`,
+      from: 'body',
+    });
     const [row] = (await em.query(
       `WITH n AS (
          INSERT INTO order_number_counters AS c (store_id, business_date, last_number) VALUES ($1, $2::date, 1)
@@ -162,27 +251,18 @@ export class OrdersRepository {
          SELECT $3, l.line_no, l.menu_id, l.menu_name, l.unit_price, l.quantity
          FROM unnest($7::int[], $8::uuid[], $9::text[], $10::int[], $11::int[])
            AS l(line_no, menu_id, menu_name, unit_price, quantity)
-       ), k AS (
-         UPDATE idempotency_keys
-         SET response_status = 201, response_body = jsonb_set($12::jsonb, '{orderNumber}', to_jsonb(n.last_number))
-         FROM n WHERE table_id = $4 AND key = $13
-       )
+       ), body AS (
+         SELECT jsonb_set($12::jsonb, '{orderNumber}', to_jsonb(n.last_number)) AS doc FROM n
+       ), ${
+         order.idempotencyKey === undefined
+           ? ''
+           : `k AS (
+         UPDATE idempotency_keys SET response_status = 201, response_body = body.doc
+         FROM body WHERE table_id = $4 AND key = $13
+       ), `
+       }${outbox.sql}
        SELECT n.last_number AS "orderNumber" FROM n`,
-      [
-        order.storeId,
-        order.businessDate,
-        order.id,
-        order.tableId,
-        order.sessionId,
-        order.totalAmount,
-        lines.map((_, i) => i + 1),
-        lines.map((l) => l.menuId),
-        lines.map((l) => l.menuName),
-        lines.map((l) => l.unitPrice),
-        lines.map((l) => l.quantity),
-        order.idempotency ? JSON.stringify(order.idempotency.responseBody) : null,
-        order.idempotency?.key ?? null,
-      ],
+      [...params, ...outbox.params],
     )) as Array<{ orderNumber: number }>;
     return Number(row.orderNumber);
   }

@@ -134,9 +134,12 @@ describe('pricing lines', () => {
 describe('OrderPlacementService', () => {
   const body: CreateOrderDto = { items: [{ menuId: MENU_A, quantity: 2 }] };
   const stored = { id: 'o1', orderNumber: 7 } as OrderDto;
+  const menuA = { id: MENU_A, name: 'A', price: 9000, isAvailable: true };
+  const session = { sessionId: 'ss', tableNumber: 4, now: new Date('2026-11-21T15:30:00Z') };
+  const eventCte = jest.fn();
 
   function setup(repo: Partial<Record<keyof OrdersRepository, jest.Mock>>) {
-    const o = outbox();
+    const o = { ...outbox(), appendCte: jest.fn().mockReturnValue(eventCte) };
     const m = metrics();
     const service = new OrderPlacementService(
       repo as unknown as OrdersRepository,
@@ -147,12 +150,9 @@ describe('OrderPlacementService', () => {
     return { service, o, m };
   }
 
-  it('creates the order, its number and one new_order event, then signals the relay', async () => {
+  it('writes order, number and new_order event in one last statement, then signals the relay', async () => {
     const repo = {
-      findMenus: jest.fn().mockResolvedValue([{ id: MENU_A, name: 'A', price: 9000, isAvailable: true }]),
-      lockOrStartSession: jest
-        .fn()
-        .mockResolvedValue({ sessionId: 'ss', tableNumber: 4, now: new Date('2026-11-21T15:30:00Z') }),
+      prepareOrder: jest.fn().mockResolvedValue({ claimed: true, menus: [menuA], session }),
       insertOrder: jest.fn().mockResolvedValue(12),
     };
     const { service, o, m } = setup(repo);
@@ -164,26 +164,74 @@ describe('OrderPlacementService', () => {
       tableNumber: 4,
       sessionId: 'ss',
     });
+    expect(repo.prepareOrder).toHaveBeenCalledWith(em, {
+      storeId: 's1',
+      tableId: 't1',
+      menuIds: [MENU_A],
+      claim: undefined,
+    });
     // 00:30 in Seoul on the 22nd: the business day is the Seoul one.
     expect(repo.insertOrder.mock.calls[0][1]).toMatchObject({
       businessDate: '2026-11-22',
       totalAmount: 18000,
+      document: result.body,
+      idempotencyKey: undefined,
     });
-    expect(o.append).toHaveBeenCalledWith(em, expect.objectContaining({ type: 'new_order', tableId: 't1' }));
+    expect(o.appendCte).toHaveBeenCalledWith({ storeId: 's1', type: 'new_order', tableId: 't1' });
+    expect(repo.insertOrder.mock.calls[0][2]).toBe(eventCte);
+    expect(o.append).not.toHaveBeenCalled();
     expect(o.committed).toHaveBeenCalled();
     expect(m.orderCreated).toHaveBeenCalled();
   });
 
+  it('claims the key in the statement that reads the menus and the session', async () => {
+    const repo = {
+      prepareOrder: jest.fn().mockResolvedValue({ claimed: true, menus: [menuA], session }),
+      insertOrder: jest.fn().mockResolvedValue(3),
+      findIdempotencyKey: jest.fn(),
+    };
+    const { service } = setup(repo);
+    const result = await service.place(table, body, 'k1');
+    expect(repo.prepareOrder.mock.calls[0][1].claim).toEqual({ key: 'k1', requestHash: requestHash(body) });
+    expect(repo.prepareOrder).toHaveBeenCalledTimes(1);
+    expect(repo.findIdempotencyKey).not.toHaveBeenCalled();
+    expect(repo.insertOrder.mock.calls[0][1]).toMatchObject({ idempotencyKey: 'k1', document: result.body });
+  });
+
+  it('starts over for the session when the first one was lost to a concurrent order', async () => {
+    const repo = {
+      prepareOrder: jest.fn().mockResolvedValue({ claimed: true, menus: [menuA], session: undefined }),
+      lockOrStartSession: jest.fn().mockResolvedValueOnce(undefined).mockResolvedValueOnce(session),
+      insertOrder: jest.fn().mockResolvedValue(1),
+    };
+    const { service } = setup(repo);
+    await expect(service.place(table, body)).resolves.toMatchObject({ status: 201 });
+    expect(repo.lockOrStartSession).toHaveBeenCalledTimes(2);
+  });
+
+  it('checks the menus before the session: 404 MENU_NOT_FOUND writes nothing', async () => {
+    const repo = {
+      prepareOrder: jest.fn().mockResolvedValue({ claimed: true, menus: [], session: undefined }),
+      lockOrStartSession: jest.fn(),
+      insertOrder: jest.fn(),
+    };
+    const { service, o } = setup(repo);
+    expect(await rejectionOf(service.place(table, body))).toEqual({ status: 404, code: 'MENU_NOT_FOUND' });
+    expect(repo.lockOrStartSession).not.toHaveBeenCalled();
+    expect(repo.insertOrder).not.toHaveBeenCalled();
+    expect(o.committed).not.toHaveBeenCalled();
+  });
+
   it('replays a committed response to the same key and body without creating anything', async () => {
     const repo = {
-      claimIdempotencyKey: jest.fn().mockResolvedValue(false),
+      prepareOrder: jest.fn().mockResolvedValue({ claimed: false, menus: [menuA], session: undefined }),
       findIdempotencyKey: jest.fn().mockResolvedValue({
         requestHash: requestHash(body),
         responseStatus: 201,
         responseBody: stored,
         expired: false,
       }),
-      findMenus: jest.fn(),
+      insertOrder: jest.fn(),
     };
     const { service, o, m } = setup(repo);
     await expect(service.place(table, body, 'k1')).resolves.toEqual({
@@ -191,14 +239,15 @@ describe('OrderPlacementService', () => {
       body: stored,
       replayed: true,
     });
-    expect(repo.findMenus).not.toHaveBeenCalled();
+    expect(repo.prepareOrder).toHaveBeenCalledTimes(1);
+    expect(repo.insertOrder).not.toHaveBeenCalled();
     expect(o.committed).not.toHaveBeenCalled();
     expect(m.orderCreated).not.toHaveBeenCalled();
   });
 
   it('refuses the same key with another body: 422 IDEMPOTENCY_KEY_REUSED', async () => {
     const repo = {
-      claimIdempotencyKey: jest.fn().mockResolvedValue(false),
+      prepareOrder: jest.fn().mockResolvedValue({ claimed: false, menus: [menuA], session: undefined }),
       findIdempotencyKey: jest.fn().mockResolvedValue({
         requestHash: 'f'.repeat(64),
         responseStatus: 201,
@@ -215,7 +264,7 @@ describe('OrderPlacementService', () => {
 
   it('answers 409 IDEMPOTENCY_KEY_IN_USE while the first request is in flight', async () => {
     const repo = {
-      claimIdempotencyKey: jest.fn().mockResolvedValue(false),
+      prepareOrder: jest.fn().mockResolvedValue({ claimed: false, menus: [menuA], session: undefined }),
       findIdempotencyKey: jest.fn().mockResolvedValue(undefined),
       tryIdempotencyLock: jest.fn().mockResolvedValue(false),
     };
@@ -228,7 +277,11 @@ describe('OrderPlacementService', () => {
 
   it('takes over an expired key', async () => {
     const repo = {
-      claimIdempotencyKey: jest.fn().mockResolvedValueOnce(false).mockResolvedValueOnce(true),
+      prepareOrder: jest
+        .fn()
+        .mockResolvedValueOnce({ claimed: false, menus: [menuA], session: undefined })
+        .mockResolvedValueOnce({ claimed: true, menus: [menuA], session }),
+      claimIdempotencyKey: jest.fn().mockResolvedValue(true),
       findIdempotencyKey: jest.fn().mockResolvedValue({
         requestHash: 'f'.repeat(64),
         responseStatus: 201,
@@ -237,15 +290,15 @@ describe('OrderPlacementService', () => {
       }),
       tryIdempotencyLock: jest.fn().mockResolvedValue(true),
       deleteExpiredIdempotencyKey: jest.fn().mockResolvedValue(undefined),
-      findMenus: jest.fn().mockResolvedValue([{ id: MENU_A, name: 'A', price: 100, isAvailable: true }]),
-      lockOrStartSession: jest.fn().mockResolvedValue({ sessionId: 'ss', tableNumber: 1, now: new Date() }),
       insertOrder: jest.fn().mockResolvedValue(1),
     };
     const { service } = setup(repo);
     const result = await service.place(table, body, 'k1');
     expect(result).toMatchObject({ status: 201, replayed: false });
     expect(repo.deleteExpiredIdempotencyKey).toHaveBeenCalled();
-    expect(repo.insertOrder.mock.calls[0][1].idempotency).toEqual({ key: 'k1', responseBody: result.body });
+    // The second look reads menus and session only: the key is claimed under the advisory lock by then.
+    expect(repo.prepareOrder.mock.calls[1][1].claim).toBeUndefined();
+    expect(repo.insertOrder.mock.calls[0][1]).toMatchObject({ idempotencyKey: 'k1', document: result.body });
   });
 });
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrderDto } from '../orders/dto/order.dto';
 import { ORDER_COLUMNS, orderFromRow } from '../orders/order-query';
+import { returnedRows } from '../../database/query-result';
 
 export interface DashboardRow {
   id: string;
@@ -83,11 +84,13 @@ export class SessionsRepository {
     tableId: string,
     passwordHash: string,
   ): Promise<{ id: string; number: number } | undefined> {
-    const [rows] = (await this.q().query(
-      `UPDATE tables SET password_hash = $3, token_version = token_version + 1, updated_at = now()
-       WHERE id = $1 AND store_id = $2 RETURNING id, number`,
-      [tableId, storeId, passwordHash],
-    )) as [Array<{ id: string; number: number }>, number];
+    const rows = returnedRows<{ id: string; number: number }>(
+      await this.q().query(
+        `UPDATE tables SET password_hash = $3, token_version = token_version + 1, updated_at = now()
+         WHERE id = $1 AND store_id = $2 RETURNING id, number`,
+        [tableId, storeId, passwordHash],
+      ),
+    );
     return rows[0];
   }
 
