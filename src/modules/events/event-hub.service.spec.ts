@@ -87,13 +87,33 @@ function setup(table: StoredEvent[], lastSeq = table.length) {
   const stream = (p: object = principal): { res: FakeResponse; stream: SseStream } => {
     const res = new FakeResponse();
     const s = new SseStream(res as unknown as Response, { ...principal, ...p } as never);
-    s.open();
     return { res, stream: s };
   };
   return { repo, hub, stream };
 }
 
 describe('EventHub', () => {
+  it('opens a stream only once its store feed has fixed where it starts, so nothing committed after is missed', async () => {
+    const { hub, repo, stream } = setup([event(1)], 1);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    repo.lastSeqs.mockImplementationOnce(async (ids: string[]) => {
+      await held;
+      return new Map(ids.map((id) => [id, repo.lastSeq]));
+    });
+    const { res, stream: s } = stream();
+    const attached = hub.attach(s, null);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(s.opened).toBe(false);
+    release();
+    await attached;
+    expect(s.opened).toBe(true);
+    repo.rows.push(event(2));
+    repo.lastSeq = 2;
+    await hub.receive(event(2));
+    expect(res.ids()).toEqual([2]);
+  });
+
   it('delivers bus events in order once, dropping duplicates', async () => {
     const { hub, stream } = setup([event(1), event(2)]);
     const { res, stream: s } = stream();

@@ -83,6 +83,9 @@ export class EventHub implements OnModuleInit, OnApplicationShutdown {
    */
   async attach(stream: SseStream, lastEventId: number | null): Promise<void> {
     const feed = await this.feedOf(stream.storeId);
+    // The client sees the stream open only now, with the feed's cursor fixed: every event committed after this
+    // point reaches it. Opened earlier, an event committed in between would fall before a new feed's cursor.
+    stream.open();
     if (lastEventId === null) {
       stream.lastSent = feed.cursor;
       feed.streams.add(stream);

@@ -36,6 +36,8 @@ export class SseStream {
   readonly id = randomUUID();
   readonly tableId: string | null;
   lastSent = 0;
+  /** True once the status line and headers are out. */
+  opened = false;
   closed = false;
   /** While true, live events are held in `buffer` (the replay is being written). */
   buffering = false;
@@ -65,6 +67,7 @@ export class SseStream {
 
   /** Status line, headers and the `retry:` frame, flushed at once so the client sees the stream open. */
   open(): void {
+    this.opened = true;
     const res = this.res;
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream');
@@ -131,6 +134,11 @@ export class SseStream {
       this.res.end();
     }
     this.finish(reason);
+  }
+
+  /** Forgets a stream that never opened (its response is still free for an error envelope). */
+  discard(): void {
+    this.finish('error');
   }
 
   private writeEvent(event: BusEvent): boolean {

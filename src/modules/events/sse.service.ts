@@ -78,12 +78,15 @@ export class SseService implements OnModuleInit, BeforeApplicationShutdown, OnAp
       expiry = setTimeout(() => stream.close('expired', 'token expired'), Math.max(0, msLeft));
       expiry.unref();
     }
-    stream.open();
     try {
       await this.hub.attach(stream, lastEventId);
     } catch (error) {
-      // Headers are out already; the client reconnects after `retry` with its Last-Event-ID.
       this.logger.warn({ err: (error as Error).message }, 'event stream could not start');
+      if (!stream.opened) {
+        stream.discard();
+        throw AppError.unavailable('live events are temporarily unavailable');
+      }
+      // Headers are out already; the client reconnects after `retry` with its Last-Event-ID.
       stream.close('error', 'temporarily unavailable');
     }
   }
