@@ -36,14 +36,7 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
       this.windows.set(id, window);
     }
     window.hits++;
-    const seconds = Math.max(1, Math.ceil((window.endsAt - now) / 1000));
-    const isBlocked = window.hits > limit;
-    return Promise.resolve({
-      totalHits: window.hits,
-      timeToExpire: seconds,
-      isBlocked,
-      timeToBlockExpire: isBlocked ? seconds : 0,
-    });
+    return Promise.resolve(windowRecord(window.hits, window.endsAt - now, limit));
   }
 
   private sweep(now: number, ttl: number): void {
@@ -51,4 +44,14 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
     this.nextSweep = now + ttl;
     for (const [id, window] of this.windows) if (window.endsAt <= now) this.windows.delete(id);
   }
+}
+
+/**
+ * The record both stores answer with: a fixed window of `msLeft` holding `hits`; over the limit, the caller is
+ * blocked until the window ends (that is the Retry-After).
+ */
+export function windowRecord(hits: number, msLeft: number, limit: number): ThrottlerStorageRecord {
+  const seconds = Math.max(1, Math.ceil(msLeft / 1000));
+  const isBlocked = hits > limit;
+  return { totalHits: hits, timeToExpire: seconds, isBlocked, timeToBlockExpire: isBlocked ? seconds : 0 };
 }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type Redis from 'ioredis';
+import { windowRecord } from './memory-throttler.storage';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -39,14 +40,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
         number,
         number,
       ];
-      const seconds = Math.max(1, Math.ceil(pttl / 1000));
-      const isBlocked = hits > limit;
-      return {
-        totalHits: hits,
-        timeToExpire: seconds,
-        isBlocked,
-        timeToBlockExpire: isBlocked ? seconds : 0,
-      };
+      return windowRecord(hits, pttl, limit);
     } catch (error) {
       if (Date.now() - this.lastWarning > 10_000) {
         this.lastWarning = Date.now();
