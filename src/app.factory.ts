@@ -29,11 +29,15 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
-  app.enableCors({
-    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
-    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
-    maxAge: 600,
-  });
+  // CORS only for the configured origins; with none, no cross-origin browser call is allowed, so the middleware
+  // would only cost every request a pass through it.
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: config.corsOrigins,
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
+      maxAge: 600,
+    });
+  }
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   // No enableShutdownHooks(): main.ts installs the graceful shutdown (drain, then app.close(), then exit 0);

@@ -93,6 +93,18 @@ describe('foundation: start-up, probes and the error envelope', () => {
     expect(ok.status).not.toBe(413);
   });
 
+  it('allows no cross-origin browser call when CORS_ORIGINS is unset', async () => {
+    const res = await t.http().get('/health/live').set('Origin', 'https://any.example').expect(200);
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await t
+      .http()
+      .options('/api/v1/auth/admin-login')
+      .set('Origin', 'https://any.example')
+      .set('Access-Control-Request-Method', 'POST');
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    expect(preflight.headers['access-control-allow-methods']).toBeUndefined();
+  });
+
   it('serves the OpenAPI document', async () => {
     const res = await t.http().get('/docs-json').expect(200);
     expect(res.body.openapi).toMatch(/^3\./);
