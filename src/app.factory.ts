@@ -9,9 +9,8 @@ import type { AppConfig } from './config';
 import { ShutdownState } from './modules/health/shutdown-state';
 import { setupSwagger } from './swagger';
 import { connectEventBus } from './modules/events/event-bus.connect';
-
-/** JSON bodies above this are refused with 413 PAYLOAD_TOO_LARGE (API.md: 100 KB = 102,400 bytes). */
-export const JSON_BODY_LIMIT = 100 * 1024;
+import { JSON_BODY_LIMIT, rejectNulCharacters } from './common/http/json-body';
+import { requestIdMiddleware } from './common/http/request-id';
 
 /**
  * Builds the HTTP application exactly as production runs it; main.ts and the end-to-end tests both use this,
@@ -23,11 +22,13 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  // First, so that graceful shutdown knows every request still being served.
+  // First, so that graceful shutdown knows every request still being served, and every response (a refused
+  // body, a Swagger page) carries X-Request-Id.
   app.use(app.get(ShutdownState).track);
+  app.use(requestIdMiddleware);
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, reviver: rejectNulCharacters });
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
   // CORS only for the configured origins; with none, no cross-origin browser call is allowed, so the middleware
   // would only cost every request a pass through it.

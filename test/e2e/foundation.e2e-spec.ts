@@ -73,6 +73,24 @@ describe('foundation: start-up, probes and the error envelope', () => {
     expect(res.body.error_code).toBe('VALIDATION_ERROR');
     expect(res.body.errors).toEqual([{ field: 'body', message: 'is not valid JSON' }]);
     expect(JSON.stringify(res.body)).not.toMatch(/SyntaxError|at .*\.js/);
+    // Refused by the body parser, before any route: the request id is there all the same.
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body.request_id).toBe(res.headers['x-request-id']);
+  });
+
+  it('refuses a NUL character in any body string with 400, never a database error', async () => {
+    const res = await t
+      .http()
+      .post('/api/v1/auth/admin-login')
+      .set('X-Request-Id', 'nul-1')
+      .send({ storeCode: 'de\u0000mo', username: 'admin', password: 'admin1234' })
+      .expect(400);
+    expect(res.body).toMatchObject({
+      status: 400,
+      error_code: 'VALIDATION_ERROR',
+      request_id: 'nul-1',
+      errors: [{ field: 'body', message: expect.stringContaining('NUL') }],
+    });
   });
 
   it('refuses a JSON body over 100 KB with 413 PAYLOAD_TOO_LARGE, and accepts one just under', async () => {
@@ -84,6 +102,8 @@ describe('foundation: start-up, probes and the error envelope', () => {
       .send(big);
     expect(res.status).toBe(413);
     expect(res.body.error_code).toBe('PAYLOAD_TOO_LARGE');
+    expect(res.body.request_id).toBe(res.headers['x-request-id']);
+    expect(res.body.request_id).not.toBe('');
     const under = JSON.stringify({ pad: 'x'.repeat(100 * 1024 - 20) });
     const ok = await t
       .http()
@@ -108,6 +128,7 @@ describe('foundation: start-up, probes and the error envelope', () => {
   it('serves the OpenAPI document', async () => {
     const res = await t.http().get('/docs-json').expect(200);
     expect(res.body.openapi).toMatch(/^3\./);
+    expect(res.headers['x-request-id']).toBeDefined();
   });
 
   it('keeps the data across a restart on the same DATA_DIR', async () => {

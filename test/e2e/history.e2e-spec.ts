@@ -191,6 +191,8 @@ describe('GET /api/v1/admin/tables/:id/history', () => {
 
   it.each([
     [{ from: '2026-02-30' }, 'from'],
+    [{ to: '9999-12-31' }, 'to'],
+    [{ from: '0001-01-01' }, 'from'],
     [{ to: '2026-13-01' }, 'to'],
     [{ from: '2025-02-29', to: '2025-03-01' }, 'from'],
     [{ from: '2026/03/01' }, 'from'],

@@ -237,6 +237,7 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
       const replay = await place(f.tables[0].token, body, key).expect(201);
       expect(replay.headers['idempotent-replayed']).toBe('true');
       expect(replay.body).toEqual(firstRes.body);
+      expect(replay.text).toBe(firstRes.text);
       expect(await countOrders()).toBe(before);
       expect((await events('new_order')).length).toBe(eventsBefore);
     });

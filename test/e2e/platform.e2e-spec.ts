@@ -52,10 +52,10 @@ describe('platform: stores and admin accounts (superadmin)', () => {
       expect(Object.keys(store).sort()).toEqual(['code', 'createdAt', 'id', 'name']);
   });
 
-  it('refuses a duplicate store code with 409 DUPLICATE_STORE_CODE', async () => {
+  it('refuses a duplicate store code with 409 CONFLICT', async () => {
     await post('/api/v1/platform/stores', { code: 'dup-code', name: 'One' }).expect(201);
     const res = await post('/api/v1/platform/stores', { code: 'dup-code', name: 'Two' }).expect(409);
-    expect(res.body.error_code).toBe('DUPLICATE_STORE_CODE');
+    expect(res.body.error_code).toBe('CONFLICT');
   });
 
   it('validates store bodies', async () => {
@@ -108,7 +108,7 @@ describe('platform: stores and admin accounts (superadmin)', () => {
       username: 'same-name',
       password: 'password-2',
     }).expect(409);
-    expect(dup.body.error_code).toBe('DUPLICATE_USERNAME');
+    expect(dup.body.error_code).toBe('CONFLICT');
     await post(`/api/v1/platform/stores/${b.id}/admins`, {
       username: 'same-name',
       password: 'password-3',

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { NUL_IN_BODY } from '../http/json-body';
 import { AppError, FieldError } from './app-error';
 import { CONSTRAINT_ERRORS, ErrorCode } from './error-codes';
 
@@ -156,6 +157,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (typeof e.type !== 'string' || typeof e.status !== 'number') return undefined;
     switch (e.type) {
       case 'entity.parse.failed':
+        if (e.message === NUL_IN_BODY) {
+          return {
+            status: 400,
+            code: ErrorCode.VALIDATION_ERROR,
+            detail: NUL_IN_BODY,
+            errors: [{ field: 'body', message: 'must not contain the NUL character (\\u0000)' }],
+          };
+        }
         return {
           status: 400,
           code: ErrorCode.VALIDATION_ERROR,

@@ -15,8 +15,6 @@ export const ErrorCode = {
   MENU_NOT_FOUND: 'MENU_NOT_FOUND',
   ORDER_NOT_FOUND: 'ORDER_NOT_FOUND',
   CONFLICT: 'CONFLICT',
-  DUPLICATE_STORE_CODE: 'DUPLICATE_STORE_CODE',
-  DUPLICATE_USERNAME: 'DUPLICATE_USERNAME',
   DUPLICATE_TABLE_NUMBER: 'DUPLICATE_TABLE_NUMBER',
   DUPLICATE_CATEGORY_NAME: 'DUPLICATE_CATEGORY_NAME',
   CATEGORY_NOT_EMPTY: 'CATEGORY_NOT_EMPTY',
@@ -44,17 +42,17 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export const CONSTRAINT_ERRORS: Record<string, { status: number; code: ErrorCode; detail: string }> = {
   uq_stores_code: {
     status: 409,
-    code: ErrorCode.DUPLICATE_STORE_CODE,
+    code: ErrorCode.CONFLICT,
     detail: 'a store with this code exists',
   },
   uq_admin_users_store_username: {
     status: 409,
-    code: ErrorCode.DUPLICATE_USERNAME,
+    code: ErrorCode.CONFLICT,
     detail: 'an admin with this username exists in the store',
   },
   uq_admin_users_superadmin_username: {
     status: 409,
-    code: ErrorCode.DUPLICATE_USERNAME,
+    code: ErrorCode.CONFLICT,
     detail: 'a superadmin with this username exists',
   },
   uq_tables_store_number: {

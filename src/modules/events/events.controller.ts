@@ -1,4 +1,15 @@
-import { applyDecorators, Controller, Get, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiCreatedResponse,
@@ -12,6 +23,7 @@ import { Auth, CurrentPrincipal } from '../../common/auth';
 import type { StorePrincipal } from '../../common/auth';
 import { AppError, ErrorEnvelopeDto } from '../../common/errors';
 import { API_PREFIX } from '../../common/http/api';
+import { EmptyBodyPipe } from '../../common/http/empty-body.pipe';
 import { ApiSseResponse } from '../../common/http/api-sse-response';
 import { EventStreamQueryDto } from './dto/event-stream-query.dto';
 import { EventTicketDto } from './dto/event-ticket.dto';
@@ -120,7 +132,7 @@ export class EventsController {
     description: 'Open GET /api/v1/admin/events?ticket=… within 60 s; the ticket works once.',
   })
   @ApiCreatedResponse({ type: EventTicketDto })
-  issueTicket(@Req() req: Request): Promise<EventTicketDto> {
+  issueTicket(@Req() req: Request, @Body(EmptyBodyPipe) _body: unknown): Promise<EventTicketDto> {
     const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (!token) throw AppError.badRequest('a bearer token is required to issue a ticket', 'authorization');
     return this.tickets.issue(token);

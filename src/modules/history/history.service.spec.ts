@@ -100,6 +100,11 @@ describe('history date range (Asia/Seoul)', () => {
     expect(isCalendarDate('2026-3-1')).toBe(false);
     expect(isCalendarDate('2026-03-01T00:00:00Z')).toBe(false);
     expect(isCalendarDate(20260301)).toBe(false);
+    // Real dates, but outside what the service keeps: refused rather than overflowing the range arithmetic.
+    expect(isCalendarDate('9999-12-31')).toBe(false);
+    expect(isCalendarDate('0001-01-01')).toBe(false);
+    expect(isCalendarDate('1970-01-01')).toBe(true);
+    expect(isCalendarDate('9998-12-31')).toBe(true);
   });
 });
 

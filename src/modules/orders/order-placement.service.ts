@@ -8,7 +8,7 @@ import { TransactionService } from '../../database/transaction.service';
 import { OutboxService } from '../events/outbox.service';
 import { MetricsService } from '../metrics/metrics.service';
 import type { CreateOrderDto } from './dto/create-order.dto';
-import type { OrderDto } from './dto/order.dto';
+import { toOrderDto, type OrderDto, type OrderSnapshot } from './dto/order.dto';
 import { parseIdempotencyKey, priceLines, requestHash } from './order-rules';
 import { OrdersRepository, type PreparedOrder } from './orders.repository';
 
@@ -114,7 +114,9 @@ export class OrderPlacementService {
         'this Idempotency-Key was used with a different request body',
       );
     }
-    return { kind: 'replay', status: stored.responseStatus ?? 201, body: stored.responseBody as OrderDto };
+    // Stored as jsonb, which keeps values but not key order: rebuilt so the replay is the first body byte for byte.
+    const body = toOrderDto(stored.responseBody as OrderSnapshot);
+    return { kind: 'replay', status: stored.responseStatus ?? 201, body };
   }
 
   private async createOrder(

@@ -133,7 +133,18 @@ describe('pricing lines', () => {
 
 describe('OrderPlacementService', () => {
   const body: CreateOrderDto = { items: [{ menuId: MENU_A, quantity: 2 }] };
-  const stored = { id: 'o1', orderNumber: 7 } as OrderDto;
+  const stored: OrderDto = {
+    id: 'o1',
+    orderNumber: 7,
+    tableId: 't1',
+    tableNumber: 4,
+    sessionId: 'ss',
+    status: 'PENDING',
+    items: [{ menuId: MENU_A, menuName: 'A', unitPrice: 9000, quantity: 2, subtotal: 18000 }],
+    totalAmount: 18000,
+    createdAt: '2026-11-21T15:30:00.000Z',
+    updatedAt: '2026-11-21T15:30:00.000Z',
+  };
   const menuA = { id: MENU_A, name: 'A', price: 9000, isAvailable: true };
   const session = { sessionId: 'ss', tableNumber: 4, now: new Date('2026-11-21T15:30:00Z') };
   const eventCte = jest.fn();

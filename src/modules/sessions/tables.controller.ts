@@ -13,6 +13,7 @@ import {
 import { Auth, CurrentPrincipal, type AdminPrincipal } from '../../common/auth';
 import { ErrorEnvelopeDto } from '../../common/errors';
 import { API_PREFIX } from '../../common/http/api';
+import { EmptyBodyPipe } from '../../common/http/empty-body.pipe';
 import { uuidParam } from '../../common/http/uuid-param';
 import {
   CompletedSessionDto,
@@ -100,6 +101,7 @@ export class TablesController {
   complete(
     @CurrentPrincipal() principal: AdminPrincipal,
     @Param('id', uuidParam()) id: string,
+    @Body(EmptyBodyPipe) _body: unknown,
   ): Promise<CompletedSessionDto> {
     return this.sessions.complete(principal, id);
   }

@@ -32,7 +32,7 @@ export class StoresController {
   @Post('stores')
   @ApiOperation({ summary: 'Create a store' })
   @ApiCreatedResponse({ type: StoreDto })
-  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'DUPLICATE_STORE_CODE' })
+  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'CONFLICT: a store with this code exists' })
   createStore(@Body() dto: CreateStoreDto): Promise<StoreDto> {
     return this.stores.createStore(dto);
   }
@@ -48,7 +48,10 @@ export class StoresController {
   @ApiOperation({ summary: 'Create an admin account for a store (active, password 8-72 bytes)' })
   @ApiCreatedResponse({ type: CreatedAdminDto })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'STORE_NOT_FOUND' })
-  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'DUPLICATE_USERNAME (per store)' })
+  @ApiConflictResponse({
+    type: ErrorEnvelopeDto,
+    description: 'CONFLICT: an admin with this username exists in the store',
+  })
   createAdmin(
     @Param('storeId', uuidParam('storeId')) storeId: string,
     @Body() dto: CreateAdminDto,

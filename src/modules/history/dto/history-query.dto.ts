@@ -12,12 +12,17 @@ export const DEFAULT_RANGE_DAYS = 7;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** True for `YYYY-MM-DD` naming a day that exists (2026-02-30 and 2026-13-01 do not). */
+const MIN_YEAR = 1970;
+const MAX_YEAR = 9998;
+
 export function isCalendarDate(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const match = DATE_PATTERN.exec(value);
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  // The service has existed since 2026; a year outside 1970-9998 is a typo, and keeping one day of headroom
+  // below 9999 lets the range end (the next day's midnight) stay a valid instant.
+  if (year < MIN_YEAR || year > MAX_YEAR || month < 1 || month > 12 || day < 1) return false;
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
@@ -29,7 +34,7 @@ function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
       name: 'isCalendarDate',
       validator: {
         validate: (value) => isCalendarDate(value),
-        defaultMessage: () => 'must be an existing date formatted YYYY-MM-DD',
+        defaultMessage: () => `must be an existing date formatted YYYY-MM-DD, year ${MIN_YEAR}-${MAX_YEAR}`,
       },
     },
     options,

@@ -1,0 +1,56 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, Max, Min, ValidateNested } from 'class-validator';
+import { AppError } from '../errors';
+import { createValidationPipe } from './validation.pipe';
+
+class Line {
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  quantity: number;
+}
+
+class Body {
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  price: number;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => Line)
+  items: Line[];
+}
+
+async function errorOf(value: unknown): Promise<AppError> {
+  try {
+    await createValidationPipe().transform(value, { type: 'body', metatype: Body });
+  } catch (error) {
+    return error as AppError;
+  }
+  throw new Error('expected a validation error');
+}
+
+describe('validation pipe', () => {
+  it('names nested fields by path, as API.md does (items.0.quantity)', async () => {
+    const error = await errorOf({ price: 1, items: [{ quantity: 101 }] });
+    expect(error.detail).toBe('items.0.quantity must not be greater than 100');
+    expect(error.options.errors).toEqual([
+      { field: 'items.0.quantity', message: 'must not be greater than 100' },
+    ]);
+  });
+
+  it('puts what a value must be before its bounds, so the detail of a wrong type says so', async () => {
+    const error = await errorOf({ price: '1000', items: [{ quantity: 1 }] });
+    expect(error.detail).toBe('price must be an integer number');
+    const missing = await errorOf({ price: 1 });
+    expect(missing.detail).toBe('items must be an array');
+  });
+
+  it('refuses unknown fields', async () => {
+    const error = await errorOf({ price: 1, items: [{ quantity: 1 }], extra: true });
+    expect(error.options.errors).toEqual([{ field: 'extra', message: 'property extra should not exist' }]);
+  });
+});
