@@ -56,11 +56,12 @@ const DESCRIPTION = [
     '(`new_order`, `order_updated`, `order_deleted`, `table_reset`, `reset`) and `data` (JSON). ' +
     'Send `Last-Event-ID` to resume. Browsers use `?ticket=` from `POST /api/v1/admin/events/ticket`.',
   '',
-  '**Operations.** `/health/live`, `/health/ready`, `/metrics` (Prometheus) are public.',
+  '**Operations.** `/health/live`, `/health/ready`, `/metrics` (Prometheus), `/docs` (Swagger UI) and ' +
+    '`/docs-json` (this document) are public.',
 ].join('\n');
 
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(
+  const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Table Order API')
@@ -76,6 +77,33 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .build(),
     { extraModels: [ErrorEnvelopeDto, ValidationErrorItemDto] },
   );
+  // SwaggerModule.setup serves these two itself, outside any controller: add them so the document covers them too.
+  document.paths['/docs'] = {
+    get: {
+      tags: ['operations'],
+      summary: 'Swagger UI',
+      description: 'Interactive documentation of this API (public).',
+      operationId: 'SwaggerUi_docs',
+      responses: {
+        '200': { description: 'Swagger UI', content: { 'text/html': { schema: { type: 'string' } } } },
+      },
+    },
+  };
+  document.paths['/docs-json'] = {
+    get: {
+      tags: ['operations'],
+      summary: 'this OpenAPI document',
+      description: 'The OpenAPI 3 document of this API, as JSON (public).',
+      operationId: 'SwaggerUi_docsJson',
+      responses: {
+        '200': {
+          description: 'this OpenAPI document',
+          content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } },
+        },
+      },
+    },
+  };
+  return document;
 }
 
 /** Swagger UI at /docs and the OpenAPI 3 document at /docs-json. */

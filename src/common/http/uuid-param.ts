@@ -1,4 +1,5 @@
 import { ParseUUIDPipe } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
 import { AppError } from '../errors';
 
 /**
@@ -9,4 +10,9 @@ export function uuidParam(name = 'id'): ParseUUIDPipe {
   return new ParseUUIDPipe({
     exceptionFactory: () => AppError.validation([{ field: name, message: 'must be a UUID' }]),
   });
+}
+
+/** Documents a UUID path parameter (`format: uuid`) in the OpenAPI document; pair it with `uuidParam(name)`. */
+export function ApiUuidParam(name = 'id'): MethodDecorator & ClassDecorator {
+  return ApiParam({ name, format: 'uuid', description: 'UUID' });
 }

@@ -11,7 +11,7 @@ import type { StorePrincipal } from '../../common/auth';
 import { ErrorEnvelopeDto } from '../../common/errors';
 import { API_PREFIX } from '../../common/http/api';
 import { HistoryPageDto } from './dto/history-page.dto';
-import { uuidParam } from '../../common/http/uuid-param';
+import { ApiUuidParam, uuidParam } from '../../common/http/uuid-param';
 import { HistoryQueryDto } from './dto/history-query.dto';
 import { HistoryService } from './history.service';
 
@@ -21,6 +21,7 @@ export class HistoryController {
   constructor(private readonly history: HistoryService) {}
 
   @Get(':id/history')
+  @ApiUuidParam()
   @Auth('admin')
   @ApiOperation({
     summary: 'Past sessions of a table (과거 주문 내역), newest first',

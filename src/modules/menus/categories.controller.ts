@@ -14,7 +14,7 @@ import { ErrorEnvelopeDto } from '../../common/errors';
 import { API_PREFIX } from '../../common/http/api';
 import { CategoriesService } from './categories.service';
 import { CategoryDto, CreateCategoryDto, ReorderCategoriesDto, UpdateCategoryDto } from './dto/category.dto';
-import { uuidParam } from '../../common/http/uuid-param';
+import { ApiUuidParam, uuidParam } from '../../common/http/uuid-param';
 
 const BAD_REQUEST = { type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' };
 const NOT_FOUND = {
@@ -57,6 +57,7 @@ export class CategoriesController {
   }
 
   @Patch(':id')
+  @ApiUuidParam()
   @ApiOperation({ summary: 'Rename a category' })
   @ApiOkResponse({ type: CategoryDto })
   @ApiBadRequestResponse(BAD_REQUEST)
@@ -71,6 +72,7 @@ export class CategoriesController {
   }
 
   @Delete(':id')
+  @ApiUuidParam()
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a category that holds no menu' })
   @ApiNoContentResponse({ description: 'deleted' })

@@ -37,7 +37,7 @@ import {
   ReorderMenusDto,
   UpdateMenuDto,
 } from './dto/menu.dto';
-import { uuidParam } from '../../common/http/uuid-param';
+import { ApiUuidParam, uuidParam } from '../../common/http/uuid-param';
 import { MenusService, type UploadedImage } from './menus.service';
 
 /** API.md: an image is at most 5 MB = 5,242,880 bytes; one byte more is 413 PAYLOAD_TOO_LARGE (Multer's limit). */
@@ -85,6 +85,7 @@ export class MenusController {
   }
 
   @Get(':id')
+  @ApiUuidParam()
   @ApiOperation({ summary: 'One menu' })
   @ApiOkResponse({ type: MenuDto })
   @ApiBadRequestResponse(BAD_REQUEST)
@@ -94,6 +95,7 @@ export class MenusController {
   }
 
   @Patch(':id')
+  @ApiUuidParam()
   @ApiOperation({
     summary: 'Update any field; description:null clears it; a new categoryId appends the menu last there',
   })
@@ -109,6 +111,7 @@ export class MenusController {
   }
 
   @Delete(':id')
+  @ApiUuidParam()
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a menu (soft: orders and history keep their snapshots); its image goes' })
   @ApiNoContentResponse({ description: 'deleted' })
@@ -119,6 +122,7 @@ export class MenusController {
   }
 
   @Put(':id/image')
+  @ApiUuidParam()
   @UseInterceptors(
     // No `dest`/`storage`: Multer keeps the file in memory (bounded by fileSize) for the byte check.
     FileInterceptor('image', {
@@ -147,6 +151,7 @@ export class MenusController {
   }
 
   @Delete(':id/image')
+  @ApiUuidParam()
   @ApiOperation({ summary: 'Remove the image' })
   @ApiOkResponse({ type: MenuDto })
   @ApiBadRequestResponse(BAD_REQUEST)

@@ -6,14 +6,13 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import { Auth, CurrentPrincipal, type AdminPrincipal } from '../../common/auth';
 import { ErrorEnvelopeDto } from '../../common/errors';
 import { API_PREFIX } from '../../common/http/api';
 import { AdminOrdersQueryDto } from './dto/admin-orders-query.dto';
-import { uuidParam } from '../../common/http/uuid-param';
+import { ApiUuidParam, uuidParam } from '../../common/http/uuid-param';
 import { OrderDto } from './dto/order.dto';
 import { UpdateOrderStatusDto } from './dto/update-order-status.dto';
 import { OrdersService } from './orders.service';
@@ -46,8 +45,8 @@ export class AdminOrdersController {
   }
 
   @Get(':id')
+  @ApiUuidParam()
   @ApiOperation({ summary: 'One live order' })
-  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: OrderDto })
   @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' })
   @ApiNotFoundResponse({
@@ -62,10 +61,10 @@ export class AdminOrdersController {
   }
 
   @Patch(':id')
+  @ApiUuidParam()
   @ApiOperation({
     summary: 'Move an order forward: PENDING → PREPARING → COMPLETED (PENDING → COMPLETED allowed)',
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: OrderDto })
   @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'ORDER_NOT_FOUND' })
@@ -82,13 +81,13 @@ export class AdminOrdersController {
   }
 
   @Delete(':id')
+  @ApiUuidParam()
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete an order',
     description:
       'The table total drops; the order leaves every list and history and is kept for audit (who, when).',
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiNoContentResponse({ description: 'deleted' })
   @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'ORDER_NOT_FOUND' })

@@ -7,14 +7,13 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import { Auth, CurrentPrincipal, type AdminPrincipal } from '../../common/auth';
 import { ErrorEnvelopeDto } from '../../common/errors';
 import { API_PREFIX } from '../../common/http/api';
 import { EmptyBodyPipe } from '../../common/http/empty-body.pipe';
-import { uuidParam } from '../../common/http/uuid-param';
+import { ApiUuidParam, uuidParam } from '../../common/http/uuid-param';
 import {
   CompletedSessionDto,
   CreateTableDto,
@@ -56,12 +55,12 @@ export class TablesController {
   }
 
   @Patch(':id')
+  @ApiUuidParam()
   @ApiOperation({
     summary: 'Change a table’s password',
     description:
       'The tablet’s existing tokens stop working within 60 s (401 INVALID_TOKEN); it must log in again.',
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: TableDto })
   @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'TABLE_NOT_FOUND' })
@@ -74,9 +73,9 @@ export class TablesController {
   }
 
   @Delete(':id')
+  @ApiUuidParam()
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete an idle table (its history stays)' })
-  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiNoContentResponse({ description: 'deleted' })
   @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'TABLE_NOT_FOUND' })
@@ -86,6 +85,7 @@ export class TablesController {
   }
 
   @Post(':id/complete')
+  @ApiUuidParam()
   @HttpCode(200)
   @ApiOperation({
     summary: '이용 완료: end the table’s active session',
@@ -93,7 +93,6 @@ export class TablesController {
       'In one transaction the session and its orders move to history and the live orders are removed; the next ' +
       'order starts a new session.',
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: CompletedSessionDto })
   @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'TABLE_NOT_FOUND' })

@@ -20,7 +20,7 @@ import {
   UpdateAdminDto,
 } from './dto/stores.dto';
 import { StoresService } from './stores.service';
-import { uuidParam } from '../../common/http/uuid-param';
+import { ApiUuidParam, uuidParam } from '../../common/http/uuid-param';
 
 @ApiTags('platform')
 @Auth('superadmin')
@@ -45,6 +45,7 @@ export class StoresController {
   }
 
   @Post('stores/:storeId/admins')
+  @ApiUuidParam('storeId')
   @ApiOperation({ summary: 'Create an admin account for a store (active, password 8-72 bytes)' })
   @ApiCreatedResponse({ type: CreatedAdminDto })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'STORE_NOT_FOUND' })
@@ -60,6 +61,7 @@ export class StoresController {
   }
 
   @Get('stores/:storeId/admins')
+  @ApiUuidParam('storeId')
   @ApiOperation({ summary: "List a store's admins" })
   @ApiOkResponse({ type: [AdminDto] })
   @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'STORE_NOT_FOUND' })
@@ -68,6 +70,7 @@ export class StoresController {
   }
 
   @Patch('admins/:adminId')
+  @ApiUuidParam('adminId')
   @ApiOperation({
     summary: 'Activate or deactivate an admin; deactivation revokes their tokens within 60 s',
   })

@@ -8,7 +8,7 @@ export class StoreSummaryDto {
 
 export class TableSummaryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 1 }) number: number;
+  @ApiProperty({ type: 'integer', example: 1 }) number: number;
 }
 
 export class AdminSummaryDto {
@@ -19,7 +19,8 @@ export class AdminSummaryDto {
 class TokenDto {
   @ApiProperty({ description: 'RS256 JWT for `Authorization: Bearer …`' }) accessToken: string;
   @ApiProperty({ example: 'Bearer' }) tokenType: 'Bearer';
-  @ApiProperty({ example: 57600, description: 'seconds until the token expires' }) expiresIn: number;
+  @ApiProperty({ type: 'integer', example: 57600, description: 'seconds until the token expires' })
+  expiresIn: number;
 }
 
 export class TableLoginResponseDto extends TokenDto {
@@ -43,5 +44,5 @@ export class MeResponseDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'absent for the superadmin' }) storeId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'tables only' }) tableId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'admins and the superadmin' }) adminId?: string;
-  @ApiProperty({ example: '2026-11-22T01:30:00.000Z' }) expiresAt: string;
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-22T01:30:00.000Z' }) expiresAt: string;
 }

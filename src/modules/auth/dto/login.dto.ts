@@ -14,7 +14,7 @@ export class TableLoginDto {
   @Length(1, 30)
   storeCode: string;
 
-  @ApiProperty({ example: 1, minimum: 1, maximum: 999 })
+  @ApiProperty({ type: 'integer', example: 1, minimum: 1, maximum: 999 })
   @IsInt()
   @Min(1)
   @Max(999)

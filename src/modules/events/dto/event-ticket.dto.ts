@@ -7,6 +7,6 @@ export class EventTicketDto {
   })
   ticket: string;
 
-  @ApiProperty({ description: 'Seconds until the ticket expires', example: 60 })
+  @ApiProperty({ type: 'integer', description: 'Seconds until the ticket expires', example: 60 })
   expiresIn: number;
 }

@@ -3,21 +3,29 @@ import { OrderDto } from '../../orders/dto/order.dto';
 
 export class HistorySessionDto {
   @ApiProperty({ format: 'uuid', description: 'the archived session' }) sessionId: string;
-  @ApiProperty({ example: '2026-11-21T09:30:00.000Z' }) startedAt: string;
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-21T09:30:00.000Z' }) startedAt: string;
   @ApiProperty({
+    type: String,
+    format: 'date-time',
     example: '2026-11-21T11:02:00.000Z',
     description: 'when the table was completed (이용 완료)',
   })
   completedAt: string;
-  @ApiProperty({ example: 54000, description: 'won, sum of the session’s orders' }) totalAmount: number;
+  @ApiProperty({ type: 'integer', example: 54000, description: 'won, sum of the session’s orders' })
+  totalAmount: number;
   @ApiProperty({ type: [OrderDto], description: 'the session’s orders, oldest first' }) orders: OrderDto[];
 }
 
 export class PaginationDto {
-  @ApiProperty({ example: 1 }) page: number;
-  @ApiProperty({ example: 20 }) pageSize: number;
-  @ApiProperty({ example: 42, description: 'sessions in the whole date range' }) totalCount: number;
-  @ApiProperty({ example: 3, description: 'ceil(totalCount / pageSize); 0 when there is none' })
+  @ApiProperty({ type: 'integer', example: 1 }) page: number;
+  @ApiProperty({ type: 'integer', example: 20 }) pageSize: number;
+  @ApiProperty({ type: 'integer', example: 42, description: 'sessions in the whole date range' })
+  totalCount: number;
+  @ApiProperty({
+    type: 'integer',
+    example: 3,
+    description: 'ceil(totalCount / pageSize); 0 when there is none',
+  })
   totalPages: number;
 }
 

@@ -31,6 +31,8 @@ export class ReorderCategoriesDto {
 export class CategoryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'Mains' }) name: string;
-  @ApiProperty({ example: 0, description: '0, 1, 2, … in the order clients show' }) displayOrder: number;
-  @ApiProperty({ example: 4, description: 'menus in the category that are not deleted' }) menuCount: number;
+  @ApiProperty({ type: 'integer', example: 0, description: '0, 1, 2, … in the order clients show' })
+  displayOrder: number;
+  @ApiProperty({ type: 'integer', example: 4, description: 'menus in the category that are not deleted' })
+  menuCount: number;
 }

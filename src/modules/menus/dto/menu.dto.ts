@@ -34,13 +34,18 @@ export class CreateMenuDto {
   @Length(1, 100)
   name: string;
 
-  @ApiProperty({ minimum: 0, maximum: MAX_PRICE, example: 9000, description: 'integer won' })
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_PRICE, example: 9000, description: 'integer won' })
   @IsInt()
   @Min(0)
   @Max(MAX_PRICE)
   price: number;
 
-  @ApiPropertyOptional({ maxLength: 1000, nullable: true, example: 'Rice with vegetables and egg' })
+  @ApiPropertyOptional({
+    type: String,
+    maxLength: 1000,
+    nullable: true,
+    example: 'Rice with vegetables and egg',
+  })
   @IsOptional()
   @Transform(trimDescription)
   @IsString()
@@ -73,14 +78,14 @@ export class UpdateMenuDto {
   @Length(1, 100)
   name?: string;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_PRICE, description: 'integer won' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_PRICE, description: 'integer won' })
   @ValidateIf((o: UpdateMenuDto) => o.price !== undefined)
   @IsInt()
   @Min(0)
   @Max(MAX_PRICE)
   price?: number;
 
-  @ApiPropertyOptional({ maxLength: 1000, nullable: true, description: 'null clears it' })
+  @ApiPropertyOptional({ type: String, maxLength: 1000, nullable: true, description: 'null clears it' })
   @IsOptional()
   @Transform(trimDescription)
   @IsString()
@@ -122,12 +127,12 @@ export class MenuDto {
   @ApiProperty({ format: 'uuid' }) categoryId: string;
   @ApiProperty({ example: 'Bibimbap' }) name: string;
   @ApiProperty({ type: String, nullable: true }) description: string | null;
-  @ApiProperty({ example: 9000, description: 'integer won' }) price: number;
+  @ApiProperty({ type: 'integer', example: 9000, description: 'integer won' }) price: number;
   @ApiProperty({ type: String, nullable: true, example: '/uploads/4b0e…c1.jpg' }) imageUrl: string | null;
   @ApiProperty({ description: 'false = sold out' }) isAvailable: boolean;
-  @ApiProperty({ example: 0 }) displayOrder: number;
-  @ApiProperty({ example: '2026-11-21T09:30:00.000Z' }) createdAt: string;
-  @ApiProperty({ example: '2026-11-21T09:30:00.000Z' }) updatedAt: string;
+  @ApiProperty({ type: 'integer', example: 0 }) displayOrder: number;
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-21T09:30:00.000Z' }) createdAt: string;
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-21T09:30:00.000Z' }) updatedAt: string;
 }
 
 /** Multipart body of PUT /admin/menus/:id/image, for the OpenAPI document. */

@@ -17,7 +17,7 @@ export class OrderLineDto {
   @IsUUID()
   menuId: string;
 
-  @ApiProperty({ minimum: 1, maximum: 100, example: 2 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 100, example: 2 })
   @IsInt()
   @Min(1)
   @Max(100)

@@ -7,25 +7,35 @@ export class OrderItemDto {
   @ApiProperty({ format: 'uuid' }) menuId: string;
   @ApiProperty({ example: '김치찌개', description: 'menu name when the order was placed (snapshot)' })
   menuName: string;
-  @ApiProperty({ example: 9000, description: 'won, price when the order was placed (snapshot)' })
+  @ApiProperty({
+    type: 'integer',
+    example: 9000,
+    description: 'won, price when the order was placed (snapshot)',
+  })
   unitPrice: number;
-  @ApiProperty({ example: 2, minimum: 1, maximum: 100 }) quantity: number;
-  @ApiProperty({ example: 18000, description: 'unitPrice × quantity, won' }) subtotal: number;
+  @ApiProperty({ type: 'integer', example: 2, minimum: 1, maximum: 100 }) quantity: number;
+  @ApiProperty({ type: 'integer', example: 18000, description: 'unitPrice × quantity, won' })
+  subtotal: number;
 }
 
 /** API.md's Order, for live orders and archived ones (history) alike. */
 export class OrderDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 42, description: 'per store and business day (Asia/Seoul), from 1' })
+  @ApiProperty({
+    type: 'integer',
+    example: 42,
+    description: 'per store and business day (Asia/Seoul), from 1',
+  })
   orderNumber: number;
   @ApiProperty({ format: 'uuid' }) tableId: string;
-  @ApiProperty({ example: 3 }) tableNumber: number;
+  @ApiProperty({ type: 'integer', example: 3 }) tableNumber: number;
   @ApiProperty({ format: 'uuid' }) sessionId: string;
   @ApiProperty({ enum: ORDER_STATUSES, example: 'PENDING' }) status: OrderStatus;
   @ApiProperty({ type: [OrderItemDto], description: 'in the order they were sent' }) items: OrderItemDto[];
-  @ApiProperty({ example: 27000, description: 'won, computed by the server' }) totalAmount: number;
-  @ApiProperty({ example: '2026-11-21T09:30:00.000Z' }) createdAt: string;
-  @ApiProperty({ example: '2026-11-21T09:31:00.000Z' }) updatedAt: string;
+  @ApiProperty({ type: 'integer', example: 27000, description: 'won, computed by the server' })
+  totalAmount: number;
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-21T09:30:00.000Z' }) createdAt: string;
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-21T09:31:00.000Z' }) updatedAt: string;
 }
 
 /**

@@ -10,6 +10,7 @@ export class TableOrdersDto {
     description: 'null when no session is active',
   })
   sessionId: string | null;
-  @ApiProperty({ example: 27000, description: 'won, the sum of the session’s orders' }) totalAmount: number;
+  @ApiProperty({ type: 'integer', example: 27000, description: 'won, the sum of the session’s orders' })
+  totalAmount: number;
   @ApiProperty({ type: [OrderDto], description: 'oldest first' }) orders: OrderDto[];
 }

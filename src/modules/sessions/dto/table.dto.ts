@@ -3,7 +3,7 @@ import { IsByteLength, IsInt, IsString, Max, Min } from 'class-validator';
 import { OrderDto } from '../../orders/dto/order.dto';
 
 export class CreateTableDto {
-  @ApiProperty({ minimum: 1, maximum: 999, example: 7 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 999, example: 7 })
   @IsInt()
   @Min(1)
   @Max(999)
@@ -28,19 +28,20 @@ export class UpdateTablePasswordDto {
 
 export class TableDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 7 }) number: number;
+  @ApiProperty({ type: 'integer', example: 7 }) number: number;
 }
 
 export class ActiveSessionSummaryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: '2026-11-21T09:30:00.000Z' }) startedAt: string;
-  @ApiProperty({ example: 54000, description: 'won, the sum of the session’s orders' }) totalAmount: number;
-  @ApiProperty({ example: 3 }) orderCount: number;
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-21T09:30:00.000Z' }) startedAt: string;
+  @ApiProperty({ type: 'integer', example: 54000, description: 'won, the sum of the session’s orders' })
+  totalAmount: number;
+  @ApiProperty({ type: 'integer', example: 3 }) orderCount: number;
 }
 
 export class DashboardTableDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 7 }) number: number;
+  @ApiProperty({ type: 'integer', example: 7 }) number: number;
   @ApiPropertyOptional({
     type: ActiveSessionSummaryDto,
     nullable: true,
@@ -54,8 +55,9 @@ export class DashboardTableDto {
 export class CompletedSessionDto {
   @ApiProperty({ format: 'uuid' }) sessionId: string;
   @ApiProperty({ format: 'uuid' }) tableId: string;
-  @ApiProperty({ example: '2026-11-21T09:30:00.000Z' }) startedAt: string;
-  @ApiProperty({ example: '2026-11-21T11:02:00.000Z' }) completedAt: string;
-  @ApiProperty({ example: 3 }) orderCount: number;
-  @ApiProperty({ example: 54000, description: 'won' }) totalAmount: number;
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-21T09:30:00.000Z' }) startedAt: string;
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-21T11:02:00.000Z' })
+  completedAt: string;
+  @ApiProperty({ type: 'integer', example: 3 }) orderCount: number;
+  @ApiProperty({ type: 'integer', example: 54000, description: 'won' }) totalAmount: number;
 }

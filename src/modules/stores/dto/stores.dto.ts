@@ -37,7 +37,7 @@ export class StoreDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'gangnam-1' }) code: string;
   @ApiProperty({ example: 'Gangnam Bistro' }) name: string;
-  @ApiProperty({ example: '2026-11-21T09:30:00.000Z' }) createdAt: string;
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-21T09:30:00.000Z' }) createdAt: string;
 }
 
 export class CreatedAdminDto {
@@ -47,5 +47,5 @@ export class CreatedAdminDto {
 }
 
 export class AdminDto extends CreatedAdminDto {
-  @ApiProperty({ example: '2026-11-21T09:30:00.000Z' }) createdAt: string;
+  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-21T09:30:00.000Z' }) createdAt: string;
 }
