@@ -14,16 +14,7 @@ export function queryName(query: string): string {
  */
 export class TypeOrmLogger implements TypeOrmLoggerInterface {
   private readonly logger = new NestLogger('Database');
-  private static slowListeners: SlowQueryListener[] = [];
   private readonly listeners = new Set<SlowQueryListener>();
-
-  /** Every slow query of every DataSource in the process; returns the unsubscribe function. */
-  static onSlowQuery(listener: SlowQueryListener): () => void {
-    TypeOrmLogger.slowListeners.push(listener);
-    return () => {
-      TypeOrmLogger.slowListeners = TypeOrmLogger.slowListeners.filter((l) => l !== listener);
-    };
-  }
 
   /**
    * Slow queries of this logger's DataSource only (`dataSource.logger`): the metrics module subscribes here, so
@@ -46,7 +37,7 @@ export class TypeOrmLogger implements TypeOrmLoggerInterface {
   logQuerySlow(time: number, query: string, _parameters?: unknown[], _queryRunner?: QueryRunner): void {
     const name = queryName(query);
     this.logger.warn({ durationMs: time, query: name }, 'slow query');
-    for (const listener of [...TypeOrmLogger.slowListeners, ...this.listeners]) listener(time, name);
+    for (const listener of this.listeners) listener(time, name);
   }
 
   logSchemaBuild(message: string): void {
