@@ -6,7 +6,7 @@ import type { Config } from 'jest';
 const config: Config = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   rootDir: '..',
-  testRegex: 'test/integration/.*\\.fault-spec\\.ts$',
+  testRegex: 'test/(integration|reliability)/.*\\.fault-spec\\.ts$',
   transform: { '^.+\\.ts$': 'ts-jest' },
   testEnvironment: 'node',
   testTimeout: 180_000,
