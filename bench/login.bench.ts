@@ -1,17 +1,17 @@
 /**
- * Login latency: POST /api/v1/auth/admin-login against an in-process app (embedded PGlite, in-process lockout
- * and rate-limit stores) at BCRYPT_COST=10, next to the raw baseline of `bcrypt.compare` at cost 10 in the same
- * process. A login should cost little more than its bcrypt comparison.
+ * Login latency: POST /api/v1/auth/admin-login against the application in its own process (real PostgreSQL,
+ * in-process lockout and rate-limit stores, BCRYPT_COST=10), next to the raw baseline of `bcrypt.compare` alone
+ * at cost 10 in this process. A login should cost little more than its bcrypt comparison.
  *
  *   node_modules/.bin/node -r ts-node/register/transpile-only bench/login.bench.ts
  *
- * BENCH_SAMPLES (200 sequential requests / comparisons), BENCH_CONCURRENCY (4, for the parallel pass).
- * Figures are printed, never asserted.
+ * BENCH_SAMPLES (200 sequential requests / comparisons, and as many again in parallel),
+ * BENCH_CONCURRENCY (4, for the parallel pass). Figures are printed, never asserted.
  */
 import { performance } from 'node:perf_hooks';
 import * as bcrypt from 'bcrypt';
-import { createAdmin, createStore } from '../test/factories';
-import { createTestEnv, startApp } from '../test/utils/app';
+import { createBenchDatabase, memoryOf, resetPeak, seedStores, Server, spawnApp } from './orders-support';
+import { BenchRow, emitResult, mib } from './results';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
@@ -20,13 +20,21 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function summary(label: string, samples: number[]): void {
+interface Pass {
+  samples: number[];
+  seconds: number;
+}
+
+function summary(label: string, { samples, seconds }: Pass): { rps: number; p50: number; p99: number } {
   const sorted = [...samples].sort((a, b) => a - b);
   const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+  const figures = { rps: samples.length / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
   console.log(
-    `${label.padEnd(44)} n=${String(samples.length).padStart(4)}  p50=${percentile(sorted, 50).toFixed(1)} ms` +
-      `  p99=${percentile(sorted, 99).toFixed(1)} ms  mean=${mean.toFixed(1)} ms  max=${sorted[sorted.length - 1].toFixed(1)} ms`,
+    `${label.padEnd(44)} n=${String(samples.length).padStart(4)}  p50=${figures.p50.toFixed(1)} ms` +
+      `  p99=${figures.p99.toFixed(1)} ms  mean=${mean.toFixed(1)} ms  max=${sorted[sorted.length - 1].toFixed(1)} ms` +
+      `  ${figures.rps.toFixed(1)}/s`,
   );
+  return figures;
 }
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
@@ -35,66 +43,74 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
+/** `count` calls of `work`, `concurrency` at a time. */
+async function pass(work: () => Promise<unknown>, count: number, concurrency: number): Promise<Pass> {
+  const samples: number[] = [];
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < count) samples.push(await timed(work));
+    }),
+  );
+  return { samples, seconds: (performance.now() - started) / 1000 };
+}
+
 async function main(): Promise<void> {
-  const env = await createTestEnv({ BCRYPT_COST: '10', LOG_LEVEL: 'silent' });
-  const app = await startApp(env);
+  const db = await createBenchDatabase();
+  let app: Server | undefined;
   try {
-    const store = await createStore(app.dataSource);
-    const admin = await createAdmin(app.dataSource, store.id, { password: 'bench-password' });
-    const hash = await bcrypt.hash('bench-password', 10);
-    const body = JSON.stringify({
-      storeCode: store.code,
-      username: admin.username,
-      password: 'bench-password',
-    });
+    app = await spawnApp(db, { BCRYPT_COST: '10' });
+    // One store, its admin `admin` with a cost-10 hash of `admin-password`.
+    const [store] = await seedStores(db, 1, 1, 0);
+    const hash = await bcrypt.hash(store.adminPassword, 10);
+    const body = JSON.stringify({ storeCode: store.code, username: 'admin', password: store.adminPassword });
+    const url = `${app.url}/api/v1/auth/admin-login`;
     const login = async (): Promise<void> => {
-      const res = await fetch(`${app.url}/api/v1/auth/admin-login`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body,
-      });
+      const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
       if (res.status !== 200) throw new Error(`login answered ${res.status}`);
       await res.arrayBuffer();
     };
+    const compare = () => bcrypt.compare(store.adminPassword, hash);
 
     for (let i = 0; i < 10; i++) {
       await login();
-      await bcrypt.compare('bench-password', hash);
+      await compare();
     }
 
-    const raw: number[] = [];
-    for (let i = 0; i < SAMPLES; i++) raw.push(await timed(() => bcrypt.compare('bench-password', hash)));
-    const sequential: number[] = [];
-    for (let i = 0; i < SAMPLES; i++) sequential.push(await timed(login));
+    resetPeak(app.pid);
+    const rawSequential = await pass(compare, SAMPLES, 1);
+    const appSequential = await pass(login, SAMPLES, 1);
+    const rawParallel = await pass(compare, SAMPLES, CONCURRENCY);
+    const appParallel = await pass(login, SAMPLES, CONCURRENCY);
+    const peak = memoryOf(app.pid).peak;
 
-    const parallel: number[] = [];
-    const started = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next++ < SAMPLES) parallel.push(await timed(login));
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-
-    console.log(`login benchmark: bcrypt cost 10, embedded database, node ${process.version}`);
-    summary('raw bcrypt.compare (baseline)', raw);
-    summary('POST /auth/admin-login, sequential', sequential);
-    summary(`POST /auth/admin-login, ${CONCURRENCY} in parallel`, parallel);
-    const overhead =
-      percentile(
-        [...sequential].sort((a, b) => a - b),
-        50,
-      ) -
-      percentile(
-        [...raw].sort((a, b) => a - b),
-        50,
-      );
-    console.log(`login p50 minus bcrypt p50: ${overhead.toFixed(1)} ms`);
-    console.log(`parallel throughput: ${(parallel.length / seconds).toFixed(1)} logins/s`);
+    console.log(`login benchmark: bcrypt cost 10, PostgreSQL, node ${process.version}`);
+    const rows: BenchRow[] = [];
+    for (const [label, raw, appPass] of [
+      ['sequential', rawSequential, appSequential],
+      [`${CONCURRENCY} in parallel`, rawParallel, appParallel],
+    ] as const) {
+      const r = summary(`raw bcrypt.compare, ${label} (baseline)`, raw);
+      const a = summary(`POST /auth/admin-login, ${label}`, appPass);
+      console.log(`  login p50 minus bcrypt p50: ${(a.p50 - r.p50).toFixed(1)} ms`);
+      rows.push({
+        case: `admin login, ${label}`,
+        app: { ...a, errors: 0, memory: mib(peak) },
+        raw: { ...r, errors: 0 },
+        memoryUnit: 'MiB peak RSS',
+      });
+    }
+    console.log(`app peak RSS ${mib(peak).toFixed(0)} MiB`);
+    emitResult({
+      bench: 'login',
+      title: `POST /api/v1/auth/admin-login, bcrypt cost 10, ${SAMPLES} logins per pass`,
+      baseline: 'bcrypt.compare alone at cost 10 (req/s = comparisons a second), in the load generator',
+      rows,
+    });
   } finally {
-    await app.close();
-    await env.dispose();
+    await app?.stop();
+    await db.drop();
   }
 }
 

@@ -1,121 +1,162 @@
 /**
- * GET /api/v1/menu with a warm cache (5 categories x 6 menus) against an in-process app, beside a raw `node:http`
- * server answering the same JSON bytes from memory, in one run. The app's figure includes everything a real
- * request goes through (helmet, request id, pino-http, JWT verification, guards, rate limit, cache lookup).
+ * GET /api/v1/menu with a warm cache (5 categories × 6 menus), the application beside a raw `node:http` server
+ * answering the same JSON bytes from memory (bench/raw/static-raw-server.ts), in one run. Both are child
+ * processes, so autocannon never shares their event loop; the app's figure includes everything a real request
+ * goes through (helmet, request id, pino-http, JWT verification, guards, rate limit, cache lookup).
  *
  *   node_modules/.bin/node -r ts-node/register/transpile-only bench/menu.bench.ts
  *   BENCH_REDIS_URL=redis://127.0.0.1:6379 node_modules/.bin/node -r ts-node/register/transpile-only bench/menu.bench.ts
  *
- * Without BENCH_REDIS_URL the cache is in-process; with it, every hit is a Redis round trip. The database is
- * the embedded PGlite either way (a warm cache never reaches it). BENCH_DURATION (5 s per target; the app's
- * rate limit is 100,000 requests a minute per principal), BENCH_CONNECTIONS (20).
- * autocannon runs in this process for both targets alike. Figures are printed, never asserted.
- * At ~5,000 req/s a BENCH_DURATION above ~15 s spends the per-minute budget: the 429s then show in `non2xx`.
- * Run under ts-node, `node:domain` is loaded (ts-node requires `repl`, which requires `domain`), so every
- * EventEmitter here pays the domain hooks; the compiled server (`node dist/src/main`) does not.
+ * The app runs with its in-process cache; with BENCH_REDIS_URL it runs a second time with the Redis cache
+ * (every hit a Redis round trip). A warm cache never reaches PostgreSQL. BENCH_DURATION (10 s per target),
+ * BENCH_CONNECTIONS (20). Requests rotate over 4 table tokens: the app's rate limit is 100,000 requests a minute
+ * per principal, so at up to ~25,000 req/s no request is refused (a 429 would show in the errors).
+ * Figures are printed, never asserted.
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createCategory, createMenu } from '../test/factories';
-import { createTestEnv, startApp } from '../test/utils/app';
-import { storeFixture } from '../test/utils/auth';
-import { MenuViewService } from '../src/modules/menus/menu-view.service';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  cannon,
+  createBenchDatabase,
+  Figures,
+  fmt,
+  memoryOf,
+  query,
+  resetPeak,
+  seedStores,
+  Server,
+  spawnApp,
+  spawnServer,
+  tableLogin,
+} from './orders-support';
+import { BenchRow, emitResult, mib } from './results';
 
-interface CannonResult {
-  requests: { total: number; average: number };
-  latency: { p50: number; p99: number; average: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-}
-/** The package ships no type declarations; this is the part used here. */
-const autocannon = require('autocannon') as (opts: {
-  url: string;
-  connections: number;
-  duration: number;
-  headers?: Record<string, string>;
-}) => Promise<CannonResult>;
-
-const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const REDIS_URL = process.env.BENCH_REDIS_URL;
 
-async function run(label: string, url: string, headers: Record<string, string> = {}): Promise<CannonResult> {
+interface Measured extends Figures {
+  peak: number;
+}
+
+async function run(label: string, server: Server, tokens: string[]): Promise<Measured> {
+  let next = 0;
+  const load = (duration: number) =>
+    cannon({
+      url: server.url,
+      connections: CONNECTIONS,
+      duration,
+      requests: [
+        {
+          method: 'GET',
+          path: '/api/v1/menu',
+          setupRequest: (req) => ({
+            ...req,
+            headers: { authorization: `Bearer ${tokens[next++ % tokens.length]}` },
+          }),
+        },
+      ],
+    });
+  resetPeak(server.pid);
   // A short warm-up so JIT and connection set-up are not in the figures.
-  await autocannon({ url, connections: CONNECTIONS, duration: 1, headers });
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers });
+  await load(1);
+  const figures = await load(DURATION);
+  const peak = memoryOf(server.pid).peak;
   console.log(
-    `${label.padEnd(34)} ${result.requests.average.toFixed(0).padStart(7)} req/s` +
-      `  p50=${result.latency.p50} ms  p99=${result.latency.p99} ms` +
-      `  total=${result.requests.total}  non2xx=${result.non2xx}  errors=${result.errors + result.timeouts}`,
+    `${label.padEnd(34)} ${fmt(figures.rps, 0).padStart(7)} req/s  p50=${figures.p50} ms  p99=${figures.p99} ms` +
+      `  total=${figures.requests}  non2xx=${figures.non2xx}  errors=${figures.errors}  peak RSS ${fmt(mib(peak), 0)} MiB`,
   );
-  return result;
+  return { ...figures, peak };
+}
+
+/** 5 categories × 6 menus, every other one described, the last of each sold out. */
+async function seedMenu(dbUrl: string, storeId: string): Promise<void> {
+  await query(
+    dbUrl,
+    `WITH c AS (
+       INSERT INTO menu_categories (store_id, name, display_order)
+       SELECT $1, 'Category ' || n, n FROM generate_series(1, 5) n RETURNING id, display_order AS n)
+     INSERT INTO menus (store_id, category_id, name, description, price, is_available, display_order)
+     SELECT $1, c.id, 'Menu ' || c.n || '-' || m,
+            CASE WHEN m % 2 = 1 THEN 'A description of menu ' || c.n || '-' || m END, 1000 * m, m <> 6, m
+       FROM c CROSS JOIN generate_series(1, 6) m`,
+    [storeId],
+  );
 }
 
 async function main(): Promise<void> {
-  const env = await createTestEnv({
-    LOG_LEVEL: 'silent',
-    RATE_LIMIT_PER_MINUTE: '100000',
-    ...(REDIS_URL ? { REDIS_URL, REDIS_KEY_PREFIX: `bench:${process.pid}:` } : {}),
-  });
-  const app = await startApp(env);
-  let raw: http.Server | undefined;
+  const db = await createBenchDatabase();
+  const servers: Server[] = [];
   try {
-    const fixture = await storeFixture(app, 1);
-    for (let c = 0; c < 5; c++) {
-      const category = await createCategory(app.dataSource, fixture.store.id, { name: `Category ${c + 1}` });
-      for (let m = 0; m < 6; m++) {
-        await createMenu(app.dataSource, fixture.store.id, category.id, {
-          name: `Menu ${c + 1}-${m + 1}`,
-          price: 1000 * (m + 1),
-          description: m % 2 === 0 ? `A description of menu ${c + 1}-${m + 1}` : undefined,
-          isAvailable: m !== 5,
-        });
-      }
-    }
-    const headers = { Authorization: `Bearer ${fixture.tables[0].token}` };
-    const warm = await fetch(`${app.url}/api/v1/menu`, { headers });
+    const apps: Array<{ label: string; env: Record<string, string> }> = [
+      { label: 'in-process cache', env: {} },
+      ...(REDIS_URL
+        ? [{ label: 'Redis cache', env: { REDIS_URL, REDIS_KEY_PREFIX: `bench:${db.name}:` } }]
+        : []),
+    ];
+    const first = await spawnApp(db, apps[0].env);
+    servers.push(first);
+    const [store] = await seedStores(db, 1, 4, 0);
+    await seedMenu(db.url, store.id);
+    const tokens: string[] = [];
+    for (const table of store.tables) tokens.push(await tableLogin(first, store, table.number));
+
+    const warm = await fetch(`${first.url}/api/v1/menu`, {
+      headers: { Authorization: `Bearer ${tokens[0]}` },
+    });
     if (warm.status !== 200) throw new Error(`GET /api/v1/menu answered ${warm.status}`);
     const body = Buffer.from(await warm.arrayBuffer());
     const items = (
       JSON.parse(body.toString()) as { categories: Array<{ items: unknown[] }> }
     ).categories.reduce((n, c) => n + c.items.length, 0);
-
-    raw = http.createServer((_req, res) => {
-      res.writeHead(200, {
-        'Content-Type': 'application/json; charset=utf-8',
-        'Content-Length': body.length,
-      });
-      res.end(body);
-    });
-    await new Promise<void>((resolve) => raw?.listen(0, '127.0.0.1', resolve));
-    const rawUrl = `http://127.0.0.1:${(raw.address() as AddressInfo).port}/`;
+    const bodyFile = path.join(db.dataDir, 'menu.json');
+    fs.writeFileSync(bodyFile, body);
+    const raw = await spawnServer('bench/raw/static-raw-server.ts', [], { BODY_FILE: bodyFile, PORT: '0' });
+    servers.push(raw);
 
     console.log(
-      `GET /api/v1/menu, warm cache (${REDIS_URL ? 'Redis' : 'in-process'}), ${items} items, ${body.length} bytes; ` +
+      `GET /api/v1/menu, warm cache, ${items} items, ${body.length} bytes; ` +
         `${CONNECTIONS} connections, ${DURATION} s per target, Node ${process.version}`,
     );
-    const rawResult = await run('raw node:http, same bytes', rawUrl);
-    const appResult = await run('app GET /api/v1/menu', `${app.url}/api/v1/menu`, headers);
-    // The cache lookup alone, without HTTP, auth or logging: what this module adds to a request.
-    const view = app.app.get(MenuViewService);
-    const calls = 20_000;
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++) await view.menuJson(fixture.store.id);
-    const perCallUs = Number(process.hrtime.bigint() - started) / 1000 / calls;
-    console.log(
-      `${'MenuViewService.menuJson (hit)'.padEnd(34)} ${perCallUs.toFixed(1)} µs per call, sequential`,
-    );
-    console.log(
-      `app / raw: throughput ${(appResult.requests.average / rawResult.requests.average).toFixed(2)}x, ` +
-        `p99 ${(appResult.latency.p99 / Math.max(rawResult.latency.p99, 1)).toFixed(1)}x`,
-    );
+    const rawResult = await run('raw node:http, same bytes', raw, tokens);
+    const rows: BenchRow[] = [];
+    for (const [i, { label, env }] of apps.entries()) {
+      let app = first;
+      if (i > 0) {
+        app = await spawnApp(db, env);
+        servers.push(app);
+      }
+      const appResult = await run(`app GET /api/v1/menu, ${label}`, app, tokens);
+      console.log(
+        `app / raw (${label}): throughput ${fmt(appResult.rps / rawResult.rps, 2)}x, ` +
+          `p99 ${fmt(appResult.p99 / Math.max(rawResult.p99, 1), 1)}x`,
+      );
+      rows.push({
+        case: `${label}, ${CONNECTIONS} connections`,
+        app: { ...sideOf(appResult) },
+        raw: { ...sideOf(rawResult) },
+        memoryUnit: 'MiB peak RSS',
+      });
+    }
+    emitResult({
+      bench: 'menu',
+      title: `GET /api/v1/menu, warm cache (${items} items, ${body.length} bytes), ${DURATION} s`,
+      baseline: 'bare node:http answering the same bytes from memory (bench/raw/static-raw-server.ts)',
+      rows,
+    });
   } finally {
-    await new Promise<void>((resolve) => (raw ? raw.close(() => resolve()) : resolve()));
-    await app.close();
-    await env.dispose();
+    for (const server of servers.reverse()) await server.stop();
+    await db.drop();
   }
 }
+
+const sideOf = (f: Measured) => ({
+  rps: f.rps,
+  p50: f.p50,
+  p99: f.p99,
+  errors: f.errors + f.non2xx,
+  memory: mib(f.peak),
+});
 
 main().catch((error: unknown) => {
   console.error(error);

@@ -85,6 +85,37 @@ export interface Server {
   stop(): Promise<void>;
 }
 
+export interface Memory {
+  /** Resident set size now, bytes. */
+  rss: number;
+  /** Peak resident set size since the last resetPeak (VmHWM), bytes. */
+  peak: number;
+}
+
+/** RSS of a process (ours) from /proc/<pid>/status; NaN where /proc is not there. */
+export function memoryOf(pid: number): Memory {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
+    return { rss: kib('VmRSS'), peak: kib('VmHWM') };
+  } catch {
+    return { rss: NaN, peak: NaN };
+  }
+}
+
+/**
+ * Resets the process's peak RSS to its current RSS (Linux: `5` into /proc/<pid>/clear_refs), so that a peak read
+ * after the measured runs covers those runs and not the start-up (ts-node compiling, Nest wiring).
+ */
+export function resetPeak(pid: number): void {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    // Not Linux, or not allowed: the peak then covers the whole life of the process.
+  }
+}
+
 /** Starts `script` (TypeScript, run through ts-node) and waits for the `listening <port>` line it prints. */
 export function spawnServer(script: string, args: string[], env: Record<string, string>): Promise<Server> {
   const child: ChildProcess = spawn(NODE, [...TS, path.join(ROOT, script), ...args], {

@@ -18,14 +18,17 @@ import {
   createBenchDatabase,
   Figures,
   fmt,
+  memoryOf,
   postJson,
   query,
+  resetPeak,
   Server,
   seedStores,
   spawnApp,
   spawnServer,
   tableLogin,
 } from './orders-support';
+import { emitResult, mib } from './results';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '10,50').split(',').map(Number);
@@ -108,26 +111,33 @@ async function main(): Promise<void> {
     console.log(
       `POST /api/v1/orders, 3 lines, fresh Idempotency-Key, 5 stores × 2 tables, pool ${POOL_MAX}, ${DURATION} s per run`,
     );
-    const rows: Array<{ c: number; raw: Figures; app: Figures }> = [];
+    const rows: Array<{ c: number; raw: Figures; app: Figures; rawPeak: number; appPeak: number }> = [];
     for (const c of CONNECTIONS) {
-      // A short warm-up each (JIT, pool connections, plan caches), then the measured runs.
+      // A short warm-up each (JIT, pool connections, plan caches), then the measured runs; the peak RSS of each
+      // server process covers its warm-up and run at this connection count.
       let rawFigures = NONE;
       let appFigures = NONE;
+      let rawPeak = NaN;
+      let appPeak = NaN;
       if (TARGETS.has('raw')) {
+        resetPeak(raw.pid);
         await load(raw, list, c, 3);
         rawFigures = await load(raw, list, c, DURATION);
+        rawPeak = memoryOf(raw.pid).peak;
       }
       if (TARGETS.has('app')) {
+        resetPeak(app.pid);
         await load(app, list, c, 3);
         appFigures = await load(app, list, c, DURATION);
+        appPeak = memoryOf(app.pid).peak;
       }
-      rows.push({ c, raw: rawFigures, app: appFigures });
+      rows.push({ c, raw: rawFigures, app: appFigures, rawPeak, appPeak });
     }
 
     console.log(
-      '\nconn | raw req/s   p50   p99 | app req/s   p50   p99 | app/raw req/s  p99 ratio | errors (raw/app) | targets',
+      '\nconn | raw req/s   p50   p99 | app req/s   p50   p99 | app/raw req/s  p99 ratio | errors (raw/app) | peak RSS MiB (raw/app) | targets',
     );
-    for (const { c, raw: r, app: a } of rows) {
+    for (const { c, raw: r, app: a, rawPeak, appPeak } of rows) {
       const throughput = a.rps / r.rps;
       const tail = a.p99 / r.p99;
       const ok = throughput >= 0.7 && tail <= 1.5 && r.errors + r.non2xx + a.errors + a.non2xx === 0;
@@ -136,6 +146,7 @@ async function main(): Promise<void> {
           `${fmt(a.rps).padStart(9)} ${String(a.p50).padStart(5)} ${String(a.p99).padStart(5)} | ` +
           `${fmt(throughput * 100).padStart(12)} % ${fmt(tail, 2).padStart(9)}× | ` +
           `${r.errors + r.non2xx}/${a.errors + a.non2xx}`.padEnd(16) +
+          ` | ${`${fmt(mib(rawPeak), 0)}/${fmt(mib(appPeak), 0)}`.padEnd(22)}` +
           ` | ${ok ? 'met' : 'MISSED'}`,
       );
     }
@@ -150,6 +161,26 @@ async function main(): Promise<void> {
         `(${sent} measured requests plus warm-ups)`,
     );
     console.log('latencies in ms (autocannon); figures are printed, never asserted');
+    emitResult({
+      bench: 'orders',
+      title: `POST /api/v1/orders (3 lines, fresh Idempotency-Key, 5 stores × 2 tables, pool ${POOL_MAX}, ${DURATION} s)`,
+      baseline:
+        'bare node:http + pg doing the same database work in one transaction (bench/raw/orders-raw-server.ts)',
+      rows: rows.map(({ c, raw: r, app: a, rawPeak, appPeak }) => ({
+        case: `${c} connections`,
+        app: { rps: a.rps, p50: a.p50, p99: a.p99, errors: a.errors + a.non2xx, memory: mib(appPeak) },
+        raw: { rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors + r.non2xx, memory: mib(rawPeak) },
+        memoryUnit: 'MiB peak RSS',
+        target: {
+          text: 'req/s ≥ 70 % of raw, p99 ≤ 1.5× raw, 0 errors',
+          met:
+            a.rps / r.rps >= 0.7 && a.p99 / r.p99 <= 1.5 && r.errors + r.non2xx + a.errors + a.non2xx === 0,
+        },
+      })),
+      notes: [
+        `rows written: ${counts.orders} orders, ${counts.events} events, ${counts.keys} idempotency keys`,
+      ],
+    });
   } finally {
     for (const server of servers.reverse()) await server.stop();
     await db.drop();
