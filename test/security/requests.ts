@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import { SUPERADMIN } from '../utils/app';
+import type { TestApp } from '../utils/app';
+import type { Role } from '../../src/common/auth';
+import { buildPath, Route } from '../utils/route-table';
+import { openSse } from '../utils/sse';
+import { Fresh, IMAGE, SeededStore } from './world';
+
+/**
+ * How to make a well-formed request to each route of the route table, for the store it should act on: path ids,
+ * a valid body, a query. `own` requests name fresh rows of the caller's store (so a mutation costs no other test
+ * its data); `foreign` ones name the rows of another store, chosen so that a request that slipped past the
+ * store scoping would visibly succeed (an empty category to delete, a table with an active session to complete).
+ *
+ * A route this file cannot fill (a new resource in a path, a new body) throws naming the route and what to add:
+ * that is how a new endpoint joins the isolation matrix and the fuzz.
+ */
+export type Kind = 'own' | 'foreign';
+
+export interface PlanContext {
+  t: TestApp;
+  /** The store whose rows the request names. */
+  store: SeededStore;
+  kind: Kind;
+}
+
+export interface Plan {
+  path: string;
+  query: Record<string, string>;
+  json?: unknown;
+  multipart?: { field: string; file: string };
+  /** Does the request name rows by id outside its path (body or query)? */
+  idsOutsidePath: boolean;
+}
+
+const uniq = (): string => randomBytes(4).toString('hex');
+
+/** Which resource a path parameter names: the collection segment just before it. */
+const RESOURCES: Record<string, string> = {
+  categories: 'category',
+  menus: 'menu',
+  tables: 'table',
+  orders: 'order',
+  stores: 'store',
+  admins: 'admin',
+  uploads: 'upload',
+};
+
+export function resourceOf(route: Route, param: string): string {
+  const segments = route.path.split('/');
+  const i = segments.indexOf(`:${param}`);
+  const resource = RESOURCES[segments[i - 1]];
+  if (!resource) {
+    throw new Error(
+      `${route.key}: the security suite does not know what :${param} names (segment "${segments[i - 1]}"). ` +
+        'Add the resource to RESOURCES and to fillParam in test/security/requests.ts, with an own (fresh) and a foreign row.',
+    );
+  }
+  return resource;
+}
+
+async function fillParam(route: Route, param: string, ctx: PlanContext): Promise<string> {
+  const resource = resourceOf(route, param);
+  const s = ctx.store;
+  if (ctx.kind === 'foreign') {
+    const del = route.method === 'delete';
+    const foreign: Record<string, string> = {
+      category: del ? s.emptyCategory.id : s.category.id,
+      menu: s.menus[0].id,
+      table: del ? s.spareTable.id : s.tables[0].id,
+      order: s.ordersByTable.get(s.tables[1].id)![0],
+      store: s.store.id,
+      admin: s.admin.id,
+      upload: s.imageFile,
+    };
+    return foreign[resource];
+  }
+  const fresh = new Fresh(ctx.t, s);
+  switch (resource) {
+    case 'category':
+      return (await fresh.category()).id;
+    case 'menu':
+      return (await fresh.menu()).id;
+    case 'table':
+      return (await fresh.table()).id;
+    case 'order':
+      return (await fresh.order()).id;
+    case 'store':
+      return s.store.id;
+    case 'admin':
+      return (await fresh.admin()).id;
+    case 'upload':
+      return s.imageFile;
+  }
+  throw new Error(`${route.key}: no fresh row for resource ${resource}`);
+}
+
+type BodyFn = (ctx: PlanContext) => unknown;
+
+const categoryIds = async (ctx: PlanContext): Promise<string[]> =>
+  (
+    (await ctx.t.dataSource.query(
+      `SELECT id FROM menu_categories WHERE store_id = $1 ORDER BY display_order, id`,
+      [ctx.store.store.id],
+    )) as Array<{ id: string }>
+  ).map((r) => r.id);
+
+const menuIds = async (ctx: PlanContext, categoryId: string): Promise<string[]> =>
+  (
+    (await ctx.t.dataSource.query(
+      `SELECT id FROM menus WHERE category_id = $1 AND deleted_at IS NULL ORDER BY display_order, id`,
+      [categoryId],
+    )) as Array<{ id: string }>
+  ).map((r) => r.id);
+
+/** A valid JSON body per route (keyed like Route.key). `ids` marks bodies that name rows of `ctx.store`. */
+export const BODIES: Record<string, { body: BodyFn; ids?: boolean }> = {
+  'POST /api/v1/auth/table-login': {
+    body: ({ store }) => ({
+      storeCode: store.store.code,
+      tableNumber: store.tables[0].number,
+      password: store.tables[0].password,
+    }),
+  },
+  'POST /api/v1/auth/admin-login': {
+    body: ({ store }) => ({
+      storeCode: store.store.code,
+      username: store.admin.username,
+      password: store.admin.password,
+    }),
+  },
+  'POST /api/v1/auth/superadmin-login': { body: () => ({ ...SUPERADMIN }) },
+  'POST /api/v1/platform/stores': { body: () => ({ code: `sec-${uniq()}`, name: 'Security suite store' }) },
+  'POST /api/v1/platform/stores/:storeId/admins': {
+    body: () => ({ username: `sec-${uniq()}`, password: 'security-pass' }),
+  },
+  'PATCH /api/v1/platform/admins/:adminId': { body: () => ({ isActive: false }) },
+  'POST /api/v1/admin/categories': { body: () => ({ name: `Category ${uniq()}` }) },
+  'PUT /api/v1/admin/categories/order': {
+    ids: true,
+    body: async (ctx) => ({ ids: (await categoryIds(ctx)).reverse() }),
+  },
+  'PATCH /api/v1/admin/categories/:id': { body: () => ({ name: `Renamed ${uniq()}` }) },
+  'POST /api/v1/admin/menus': {
+    ids: true,
+    body: ({ store }) => ({ categoryId: store.category.id, name: `Menu ${uniq()}`, price: 1200 }),
+  },
+  'PUT /api/v1/admin/menus/order': {
+    ids: true,
+    body: async (ctx) => ({
+      categoryId: ctx.store.category.id,
+      ids: (await menuIds(ctx, ctx.store.category.id)).reverse(),
+    }),
+  },
+  'PATCH /api/v1/admin/menus/:id': { body: () => ({ name: `Renamed ${uniq()}`, price: 1 }) },
+  'POST /api/v1/admin/tables': {
+    body: async ({ t, store }) => {
+      const [row] = (await t.dataSource.query(
+        `SELECT coalesce(max(number), 0) + 1 AS n FROM tables WHERE store_id = $1`,
+        [store.store.id],
+      )) as Array<{ n: number }>;
+      return { number: Number(row.n), password: 'sec-table-pass' };
+    },
+  },
+  'PATCH /api/v1/admin/tables/:id': { body: () => ({ password: 'changed-pass' }) },
+  'POST /api/v1/orders': {
+    ids: true,
+    body: ({ store }) => ({ items: [{ menuId: store.menus[1].id, quantity: 1 }] }),
+  },
+  'PATCH /api/v1/admin/orders/:id': { body: () => ({ status: 'COMPLETED' }) },
+};
+
+/** Query strings that name rows (the list filters); other routes get none. */
+export const QUERIES: Record<string, (ctx: PlanContext) => Record<string, string>> = {
+  'GET /api/v1/admin/menus': ({ store }) => ({ categoryId: store.category.id }),
+  'GET /api/v1/admin/orders': ({ store }) => ({ tableId: store.tables[1].id }),
+};
+
+export async function plan(route: Route, ctx: PlanContext): Promise<Plan> {
+  const ids: Record<string, string> = {};
+  for (const param of route.params) ids[param] = await fillParam(route, param, ctx);
+  const path = buildPath(route, (name) => ids[name]);
+  const query = QUERIES[route.key]?.(ctx) ?? {};
+  const out: Plan = { path, query, idsOutsidePath: route.key in QUERIES };
+  if (route.multipart) {
+    out.multipart = { field: 'image', file: IMAGE };
+  } else if (route.jsonBody) {
+    const spec = BODIES[route.key];
+    if (!spec) {
+      throw new Error(
+        `${route.key} takes a JSON body the security suite cannot fill: add a valid body to BODIES in test/security/requests.ts.`,
+      );
+    }
+    out.json = await spec.body(ctx);
+    out.idsOutsidePath ||= spec.ids === true;
+  }
+  return out;
+}
+
+export interface Answer {
+  status: number;
+  // oxlint-disable-next-line typescript/no-explicit-any -- envelopes and bodies of every route
+  body: any;
+  text: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** Sends a plan; an event stream that opens is closed at once (its status is the answer). */
+export async function send(t: TestApp, route: Route, p: Plan, token?: string): Promise<Answer> {
+  const qs = new URLSearchParams(p.query).toString();
+  const url = qs ? `${p.path}?${qs}` : p.path;
+  if (route.sse) {
+    const client = await openSse(t.url, url, {
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+    });
+    client.close();
+    return {
+      status: client.status,
+      body: client.body,
+      text: typeof client.body === 'string' ? client.body : JSON.stringify(client.body ?? null),
+      headers: client.headers,
+    };
+  }
+  let req = t.http()[route.method](url);
+  if (token) req = req.set('Authorization', `Bearer ${token}`);
+  if (p.multipart) req = req.attach(p.multipart.field, p.multipart.file);
+  else if (p.json !== undefined) req = req.send(p.json as object);
+  const res = await req.buffer(true);
+  const isBinary = String(res.headers['content-type'] ?? '').startsWith('image/');
+  return {
+    status: res.status,
+    body: res.body,
+    text: isBinary ? '' : (res.text ?? JSON.stringify(res.body ?? null)),
+    headers: res.headers as Answer['headers'],
+  };
+}
+
+export type Caller = Role | 'anonymous';
+export const CALLERS: readonly Caller[] = ['anonymous', 'table', 'admin', 'superadmin'];
