@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError, FieldError } from '../errors';
 
 /**
@@ -45,9 +45,35 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return out;
 }
 
+/**
+ * Deeper than any body of the API (an order is three levels). class-transformer and class-validator recurse into
+ * whatever they are given, so a 2,000-deep array (4 KB of JSON) overflowed the stack: a 500. Refused first, by a
+ * walk that stops at this depth.
+ */
+export const MAX_NESTING = 16;
+
+function nestedDeeperThan(value: unknown, levels: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (levels === 0) return true;
+  for (const child of Object.values(value)) if (nestedDeeperThan(child, levels - 1)) return true;
+  return false;
+}
+
+class AppValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (nestedDeeperThan(value, MAX_NESTING)) {
+      const field = metadata.type === 'body' ? 'body' : (metadata.data ?? metadata.type);
+      return Promise.reject(
+        AppError.validation([{ field, message: `must not be nested more than ${MAX_NESTING} levels deep` }]),
+      );
+    }
+    return super.transform(value, metadata) as Promise<unknown>;
+  }
+}
+
 /** whitelist + forbidNonWhitelisted: an unknown field is a 400, never silently dropped. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new AppValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

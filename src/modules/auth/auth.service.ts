@@ -106,7 +106,11 @@ export class AuthService {
   }
 }
 
-/** Parts are URI-encoded so that no two different logins share a key. */
+/**
+ * Parts are URI-encoded so that no two different logins share a key. A lone UTF-16 surrogate (valid in JSON, but
+ * encodeURIComponent throws on it: a 500) becomes U+FFFD first; no store code or username holds one, so such a
+ * login only ever fails, and those sharing a key costs nothing.
+ */
 function lockoutKey(kind: string, ...parts: string[]): string {
-  return [kind, ...parts.map((p) => encodeURIComponent(p))].join(':');
+  return [kind, ...parts.map((p) => encodeURIComponent(p.replace(/[\ud800-\udfff]/gu, '\ufffd')))].join(':');
 }

@@ -6,6 +6,7 @@ import {
   ArrayUnique,
   IsArray,
   IsInt,
+  IsObject,
   IsUUID,
   Max,
   Min,
@@ -35,6 +36,8 @@ export class CreateOrderDto {
       message: 'must not contain the same menu twice',
     },
   )
+  // ValidateNested accepts an array as a line (`items: [[]]`) and validates nothing in it: each line must be an object.
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => OrderLineDto)
   items: OrderLineDto[];

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsByteLength, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsString, Max, Min } from 'class-validator';
+import { ByteLength } from '../../auth/dto/max-bytes.validator';
 import { OrderDto } from '../../orders/dto/order.dto';
 
 export class CreateTableDto {
@@ -11,7 +12,8 @@ export class CreateTableDto {
 
   @ApiProperty({ minLength: 4, maxLength: 64, description: '4-64 bytes (UTF-8)', example: 'table-7-pass' })
   @IsString()
-  @IsByteLength(4, 64, { message: 'must be 4-64 bytes long' })
+  // Not class-validator's IsByteLength: it measures through encodeURI, which throws (a 500) on a lone surrogate.
+  @ByteLength(4, 64, { message: 'must be 4-64 bytes long' })
   password: string;
 }
 
@@ -22,7 +24,7 @@ export class UpdateTablePasswordDto {
     description: '4-64 bytes (UTF-8); the tablet must log in again',
   })
   @IsString()
-  @IsByteLength(4, 64, { message: 'must be 4-64 bytes long' })
+  @ByteLength(4, 64, { message: 'must be 4-64 bytes long' })
   password: string;
 }
 
