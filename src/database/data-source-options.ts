@@ -4,6 +4,7 @@ import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config';
 import { MIGRATIONS } from '../../migrations';
 import { createPgliteDriver } from './pglite-pool';
+import { preparingPg } from './prepared-statements';
 import { TypeOrmLogger } from './typeorm-logger';
 
 /**
@@ -26,6 +27,7 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     return {
       ...common,
       url: config.database.url,
+      driver: preparingPg,
       poolSize: config.database.poolMax,
       applicationName: 'table-order-api',
       connectTimeoutMS: 5000,

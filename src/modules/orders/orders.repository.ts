@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { prepared } from '../../database/prepared-statements';
 import type { OutboxCte } from '../events/outbox.repository';
 import type { OrderDto, OrderStatus } from './dto/order.dto';
 import { ORDER_COLUMNS, ORDER_FROM, orderFromRow } from './order-query';
@@ -127,7 +128,7 @@ export class OrdersRepository {
   ): Promise<PreparedOrder> {
     const claim = input.claim;
     const [row] = (await em.query(
-      `WITH ${
+      prepared(`WITH ${
         claim
           ? `claim AS (
          INSERT INTO idempotency_keys (table_id, key, store_id, request_hash, expires_at)
@@ -156,7 +157,7 @@ export class OrdersRepository {
               s.id AS "sessionId", t.number AS "tableNumber", now() AS now
        FROM (SELECT 1) AS one
        LEFT JOIN ((SELECT id FROM existing UNION ALL SELECT id FROM started) s
-                  JOIN tables t ON t.id = $1 AND t.store_id = $2) ON true`,
+                  JOIN tables t ON t.id = $1 AND t.store_id = $2) ON true`),
       claim
         ? [input.tableId, input.storeId, input.menuIds, claim.key, claim.requestHash]
         : [input.tableId, input.storeId, input.menuIds],
@@ -238,7 +239,7 @@ export class OrdersRepository {
       from: 'body',
     });
     const [row] = (await em.query(
-      `WITH n AS (
+      prepared(`WITH n AS (
          INSERT INTO order_number_counters AS c (store_id, business_date, last_number) VALUES ($1, $2::date, 1)
          ON CONFLICT (store_id, business_date) DO UPDATE SET last_number = c.last_number + 1
          RETURNING c.last_number
@@ -261,7 +262,7 @@ export class OrdersRepository {
          FROM body WHERE table_id = $4 AND key = $13
        ), `
        }${outbox.sql}
-       SELECT n.last_number AS "orderNumber" FROM n`,
+       SELECT n.last_number AS "orderNumber" FROM n`),
       [...params, ...outbox.params],
     )) as Array<{ orderNumber: number }>;
     return Number(row.orderNumber);
