@@ -203,7 +203,7 @@ function gitState(): { commit: string; subject: string; dirty: boolean } {
   try {
     return {
       commit: git('rev-parse', '--short=10', 'HEAD'),
-      subject: git('log', '-1', '--format=%s'),
+      subject: git('log', '-1', '--format=%s').replace(/^(.{72}).+$/, '$1…'),
       // What the benchmarks run: uncommitted changes there mean the figures are not those of the commit.
       dirty: git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'bench', 'migrations') !== '',
     };
