@@ -458,6 +458,27 @@ describe('menus and categories', () => {
       }
     });
 
+    it('a PATCH that changes nothing leaves the menu as it was, updatedAt included', async () => {
+      const menu = await newMenu(mains.id, { name: 'Unchanged', description: 'Same' });
+      for (const body of [{}, { name: 'Unchanged', description: 'Same', categoryId: mains.id }]) {
+        const res = await t
+          .http()
+          .patch(`/api/v1/admin/menus/${menu.id}`)
+          .set(...adminA())
+          .send(body)
+          .expect(200);
+        expect(res.body).toEqual(menu);
+      }
+      const changed = await t
+        .http()
+        .patch(`/api/v1/admin/menus/${menu.id}`)
+        .set(...adminA())
+        .send({ name: 'Changed' })
+        .expect(200);
+      expect(changed.body.name).toBe('Changed');
+      expect(Date.parse(changed.body.updatedAt)).toBeGreaterThan(Date.parse(menu.updatedAt as string));
+    });
+
     it('moving a menu to another category appends it last there', async () => {
       await newMenu(sides.id);
       await newMenu(sides.id);
@@ -762,9 +783,9 @@ describe('menus and categories', () => {
         .http()
         .patch(`/api/v1/admin/menus/${menu.id}`)
         .set(...bearer(fixture.admin.token))
-        .send({})
+        .send({ name: 'Renamed' })
         .expect(200);
-      expect((await readMenu(table)).categories[0].items[0]).toMatchObject({ price: 999 });
+      expect((await readMenu(table)).categories[0].items[0]).toMatchObject({ name: 'Renamed', price: 999 });
     });
   });
 

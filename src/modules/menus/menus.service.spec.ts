@@ -109,13 +109,20 @@ describe('MenusService', () => {
 
   describe('update', () => {
     it('passes description:null through to clear it, leaving absent fields alone', async () => {
+      repo.findMenu.mockResolvedValue(row({ description: 'Hot' }));
       await service.update(STORE, 'menu-1', { description: null });
-      expect(repo.updateMenu).toHaveBeenCalledWith(em, STORE, 'menu-1', {
-        name: undefined,
-        price: undefined,
-        description: null,
-        isAvailable: undefined,
-      });
+      expect(repo.updateMenu).toHaveBeenCalledWith(em, STORE, 'menu-1', { description: null });
+    });
+
+    it('writes only the fields whose value changes, and nothing (cache included) when none does', async () => {
+      await service.update(STORE, 'menu-1', { name: 'Bibimbap', price: 9500, isAvailable: true });
+      expect(repo.updateMenu).toHaveBeenCalledWith(em, STORE, 'menu-1', { price: 9500 });
+      repo.updateMenu.mockClear();
+      cache.invalidate.mockClear();
+      const unchanged = await service.update(STORE, 'menu-1', { name: 'Bibimbap', categoryId: 'cat-1' });
+      expect(repo.updateMenu).not.toHaveBeenCalled();
+      expect(cache.invalidate).not.toHaveBeenCalled();
+      expect(unchanged).toMatchObject({ name: 'Bibimbap', updatedAt: '2026-11-21T09:30:00.000Z' });
     });
 
     it('moving to another category appends the menu last there', async () => {

@@ -75,25 +75,28 @@ export class MenusService {
   }
 
   async update(storeId: string, id: string, dto: UpdateMenuDto): Promise<MenuDto> {
-    const row = await this.tx.run(async (em) => {
+    const result = await this.tx.run(async (em) => {
       await this.repo.lockStoreMenus(em, storeId);
       const current = await this.repo.findMenu(storeId, id, em, { lock: true });
       if (!current) throw menuNotFound();
-      const patch: MenuPatch = {
-        name: dto.name,
-        price: dto.price,
-        description: dto.description,
-        isAvailable: dto.isAvailable,
-      };
+      // Only the fields whose value changes: a PATCH that changes nothing leaves the menu, updatedAt included.
+      const patch: MenuPatch = {};
+      if (dto.name !== undefined && dto.name !== current.name) patch.name = dto.name;
+      if (dto.price !== undefined && dto.price !== current.price) patch.price = dto.price;
+      if (dto.description !== undefined && dto.description !== current.description)
+        patch.description = dto.description;
+      if (dto.isAvailable !== undefined && dto.isAvailable !== current.isAvailable)
+        patch.isAvailable = dto.isAvailable;
       if (dto.categoryId !== undefined && dto.categoryId !== current.categoryId) {
         if (!(await this.repo.findCategory(storeId, dto.categoryId, em))) throw categoryNotFound();
         patch.categoryId = dto.categoryId;
         patch.displayOrder = await this.repo.nextMenuOrder(em, storeId, dto.categoryId);
       }
-      return (await this.repo.updateMenu(em, storeId, id, patch)) as MenuRow;
+      if (Object.keys(patch).length === 0) return { row: current, changed: false };
+      return { row: (await this.repo.updateMenu(em, storeId, id, patch)) as MenuRow, changed: true };
     });
-    await this.cache.invalidate(storeId);
-    return this.toDto(row);
+    if (result.changed) await this.cache.invalidate(storeId);
+    return this.toDto(result.row);
   }
 
   /** Soft delete: orders and history keep their own snapshots; the image file goes. */
