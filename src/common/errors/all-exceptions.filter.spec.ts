@@ -64,6 +64,30 @@ describe('AllExceptionsFilter.render', () => {
     });
   });
 
+  it('answers 503 when the database connection is refused, lost or cannot be made in time', () => {
+    const unavailable = {
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      detail: 'a required dependency is unavailable; try again shortly',
+      headers: { 'Retry-After': '1' },
+    };
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    expect(filter.render(refused)).toEqual(unavailable);
+    expect(filter.render(new AggregateError([refused], ''))).toEqual(unavailable);
+    expect(filter.render(new Error('Connection terminated unexpectedly'))).toEqual(unavailable);
+    expect(filter.render(new Error('timeout exceeded when trying to connect'))).toEqual(unavailable);
+    expect(filter.render(queryError('57P01'))).toEqual(unavailable);
+    expect(filter.render(queryError('57P03'))).toEqual(unavailable);
+    expect(filter.render(queryError('08006'))).toEqual(unavailable);
+    const wrapped = new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly'));
+    expect(filter.render(wrapped)).toEqual(unavailable);
+    expect(filter.render(new Error('wrapped', { cause: refused }))).toEqual(unavailable);
+  });
+
+  it('keeps other server-side SQL errors (a cancelled statement) a 500', () => {
+    expect(filter.render(queryError('57014'))).toMatchObject({ status: 500, code: 'INTERNAL_ERROR' });
+  });
+
   it('maps Nest HTTP exceptions by status, and body-parser failures by their type', () => {
     expect(filter.render(new NotFoundException('Cannot GET /x'))).toMatchObject({
       status: 404,

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { NUL_IN_BODY } from '../http/json-body';
 import { AppError, FieldError } from './app-error';
+import { isConnectionFailure } from './connection-failure';
 import { CONSTRAINT_ERRORS, ErrorCode } from './error-codes';
 
 interface Rendered {
@@ -36,7 +37,8 @@ const PG_NOT_NULL = '23502';
 /**
  * Renders every error as API.md's envelope. Application errors carry their own code; Nest's HTTP exceptions
  * (404 for unknown routes, body-parser failures, Multer limits) are mapped by status; database constraint
- * violations by constraint name; anything else is a logged 500 whose body says nothing about internals.
+ * violations by constraint name; a lost or refused database connection is 503 SERVICE_UNAVAILABLE; anything
+ * else is a logged 500 whose body says nothing about internals.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
@@ -94,6 +96,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const bodyParserError = this.fromBodyParser(exception);
     if (bodyParserError) return bodyParserError;
+    // The database (or its pool) is unreachable or dropped the connection. A transaction cut off before COMMIT rolled
+    // back; orders are safe to retry with their Idempotency-Key either way.
+    if (isConnectionFailure(exception)) {
+      return {
+        status: 503,
+        code: ErrorCode.SERVICE_UNAVAILABLE,
+        detail: 'a required dependency is unavailable; try again shortly',
+        headers: { 'Retry-After': '1' },
+      };
+    }
     return { status: 500, code: ErrorCode.INTERNAL_ERROR, detail: 'internal server error' };
   }
 

@@ -1,5 +1,11 @@
 import { AppError } from '../../common/errors';
-import { FAILURE_WINDOW_MS, LOCK_MS, LoginLockoutService, MemoryLockoutStore } from './login-lockout.service';
+import {
+  FallbackLockoutStore,
+  FAILURE_WINDOW_MS,
+  LOCK_MS,
+  LoginLockoutService,
+  MemoryLockoutStore,
+} from './login-lockout.service';
 
 describe('LoginLockoutService (in-process store)', () => {
   let now: number;
@@ -59,5 +65,27 @@ describe('LoginLockoutService (in-process store)', () => {
       status: 503,
       code: 'SERVICE_UNAVAILABLE',
     });
+  });
+
+  it('keeps locking per instance while the shared store is unreachable', async () => {
+    let down = true;
+    const shared = new MemoryLockoutStore(() => now);
+    const flaky = {
+      lockedFor: (k: string) => (down ? Promise.reject(new Error('ECONNREFUSED')) : shared.lockedFor(k)),
+      recordFailure: (k: string) =>
+        down ? Promise.reject(new Error('ECONNREFUSED')) : shared.recordFailure(k),
+      reset: (k: string) => (down ? Promise.reject(new Error('ECONNREFUSED')) : shared.reset(k)),
+    };
+    const degraded = new LoginLockoutService(
+      new FallbackLockoutStore(flaky, new MemoryLockoutStore(() => now)),
+    );
+    await expect(degraded.assertNotLocked('k')).resolves.toBeUndefined();
+    for (let i = 0; i < 5; i++) await degraded.recordFailure('k');
+    await expect(degraded.assertNotLocked('k')).rejects.toMatchObject({ status: 429, code: 'LOGIN_LOCKED' });
+    // Back on the shared store, which never saw those failures.
+    down = false;
+    await expect(degraded.assertNotLocked('k')).resolves.toBeUndefined();
+    await degraded.recordFailure('k');
+    expect(await shared.lockedFor('k')).toBe(0);
   });
 });

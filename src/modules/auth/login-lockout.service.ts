@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AppError, ErrorCode } from '../../common/errors';
 import { REDIS } from '../../common/redis/redis.module';
@@ -95,11 +95,53 @@ export class MemoryLockoutStore implements LockoutStore {
   }
 }
 
+/**
+ * The shared store, and this instance's memory while the shared one is unreachable: during a Redis outage
+ * logins keep working and are still locked after five failures, counted per instance (as the stream limits
+ * and the rate limit degrade too). Counts made meanwhile are not carried over when Redis is back.
+ */
+export class FallbackLockoutStore implements LockoutStore {
+  private readonly logger = new Logger('LoginLockout');
+  private lastWarning = 0;
+
+  constructor(
+    private readonly shared: LockoutStore,
+    private readonly local: LockoutStore = new MemoryLockoutStore(),
+  ) {}
+
+  lockedFor(key: string): Promise<number> {
+    return this.either((s) => s.lockedFor(key));
+  }
+
+  recordFailure(key: string): Promise<void> {
+    return this.either((s) => s.recordFailure(key));
+  }
+
+  reset(key: string): Promise<void> {
+    return this.either((s) => s.reset(key));
+  }
+
+  private async either<T>(work: (store: LockoutStore) => Promise<T>): Promise<T> {
+    try {
+      return await work(this.shared);
+    } catch (error) {
+      if (Date.now() - this.lastWarning > 10_000) {
+        this.lastWarning = Date.now();
+        this.logger.warn(
+          { err: (error as Error).message },
+          'login lockout counted per instance (redis unavailable)',
+        );
+      }
+      return work(this.local);
+    }
+  }
+}
+
 export const lockoutStoreProvider = {
   provide: LOCKOUT_STORE,
   inject: [REDIS],
   useFactory: (redis: Redis | null): LockoutStore =>
-    redis ? new RedisLockoutStore(redis) : new MemoryLockoutStore(),
+    redis ? new FallbackLockoutStore(new RedisLockoutStore(redis)) : new MemoryLockoutStore(),
 };
 
 /** Login lockout per store+username, store+table number, or superadmin username. */
@@ -127,7 +169,7 @@ export class LoginLockoutService {
     return this.guard(() => this.store.reset(key));
   }
 
-  /** With Redis configured but down, logins answer 503 rather than run without brute-force protection. */
+  /** A store that fails outright (no fallback left) answers 503 rather than run without brute-force protection. */
   private async guard<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
