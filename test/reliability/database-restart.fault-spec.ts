@@ -1,0 +1,196 @@
+import { Client } from 'pg';
+import { createCategory, createMenu } from '../factories';
+import { createTestEnv, startApp, TestApp, TestEnv } from '../utils/app';
+import { StoreFixture, storeFixture } from '../utils/auth';
+import { openSse, SseClient } from '../utils/sse';
+import {
+  Attempt,
+  committedOrderIds,
+  delivery,
+  ensureServicesUp,
+  get,
+  integrity,
+  newOrderIds,
+  postgres,
+  ReadinessWatch,
+  report,
+  sleep,
+  steadyLoad,
+  tally,
+  waitUntil,
+} from './support';
+
+const TABLES = 10;
+const DOWN_MS = 8000;
+
+/**
+ * PostgreSQL stopped (fast shutdown: sessions terminated, open transactions rolled back) and started again while
+ * ten tablets keep ordering and a dashboard keeps reading. Requests meanwhile answer 503 SERVICE_UNAVAILABLE
+ * promptly, readiness goes 503 and back to 200 by itself, every tablet's retry with the same Idempotency-Key
+ * ends in exactly one order, and the database holds no half-written order.
+ */
+describe('reliability: PostgreSQL restart under load', () => {
+  let env: TestEnv;
+  let app: TestApp;
+  let f: StoreFixture;
+  let menuId: string;
+  let admin: SseClient | undefined;
+
+  beforeAll(async () => {
+    await ensureServicesUp();
+    env = await createTestEnv();
+    app = await startApp(env);
+    f = await storeFixture(app, TABLES);
+    const category = await createCategory(app.dataSource, f.store.id);
+    menuId = (await createMenu(app.dataSource, f.store.id, category.id, { price: 8000 })).id;
+  });
+
+  afterAll(async () => {
+    admin?.close();
+    await ensureServicesUp();
+    await app?.close();
+    await env?.dispose();
+  });
+
+  it('answers 503 during the outage, recovers by itself, and writes every order whole and exactly once', async () => {
+    const began = Date.now();
+    admin = await openSse(app.url, '/api/v1/admin/events', {
+      headers: { Authorization: `Bearer ${f.admin.token}` },
+    });
+    expect(admin.status).toBe(200);
+    const readiness = new ReadinessWatch(app.url).start();
+    await waitUntil(() => readiness.sequence()[0] === 200, 10_000, 'ready before the outage');
+
+    let stopLoad = false;
+    let giveUpAt = Number.POSITIVE_INFINITY;
+    const load = steadyLoad({
+      tokens: f.tables.map((t) => t.token),
+      menuId,
+      targets: () => [app.url],
+      periodMs: 400,
+      stopped: () => stopLoad,
+      giveUpAt: () => giveUpAt,
+      retryDelayMs: 250,
+      timeoutMs: 15_000,
+      keyPrefix: 'pg',
+    });
+    // The dashboard's reads: they need the database too.
+    const reads: Attempt[] = [];
+    const reader = (async () => {
+      while (!stopLoad) {
+        reads.push(await get(app.url, '/api/v1/admin/tables', f.admin.token, 15_000));
+        await sleep(200);
+      }
+    })();
+
+    let stopBegan = 0;
+    let stoppedAt = 0;
+    let startBegan = 0;
+    let startedAt = 0;
+    await sleep(3000);
+    // Orders in flight when the database dies: a session of ours holds the store's order-number row, so every
+    // tablet's next order waits inside its transaction until the shutdown cuts it off.
+    const locker = new Client({ connectionString: env.vars.DATABASE_URL });
+    locker.on('error', () => undefined);
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('SELECT 1 FROM order_number_counters WHERE store_id = $1 FOR UPDATE', [f.store.id]);
+    await sleep(1000);
+    try {
+      stopBegan = Date.now();
+      await postgres.stop();
+      stoppedAt = Date.now();
+      await sleep(DOWN_MS);
+    } finally {
+      await locker.end().catch(() => undefined);
+      startBegan = Date.now();
+      await postgres.start();
+      startedAt = Date.now();
+    }
+    await waitUntil(() => readiness.firstAt(200, stoppedAt) !== undefined, 60_000, 'ready after the restart');
+    const readyAt = readiness.firstAt(200, stoppedAt)!;
+    await sleep(3000);
+    stopLoad = true;
+    giveUpAt = Date.now() + 30_000;
+    const tablets = await load;
+    await reader;
+    await readiness.stop();
+
+    const attempts = tablets.flatMap((t) => t.attempts);
+    const during = attempts.filter((a) => a.sentAt >= stoppedAt && a.sentAt < startBegan);
+    // Sent before the shutdown began, answered after: their transactions were cut off or had just committed.
+    const inFlightAtStop = attempts.filter((a) => a.sentAt < stopBegan && a.sentAt + a.ms > stopBegan);
+    const keys = tablets.flatMap((t) => [...t.orders.entries()]);
+    const succeeded = keys.filter(([, id]) => id !== undefined);
+    const firstOrderAfter = attempts
+      .filter((a) => a.status === 201 && a.sentAt >= startBegan)
+      .map((a) => a.sentAt + a.ms)
+      .sort((x, y) => x - y)[0];
+
+    const committed = await committedOrderIds(app.dataSource, f.store.id);
+    await admin.waitFor(
+      (c) => committed.every((id) => newOrderIds(c).includes(id)),
+      30_000,
+      'every committed order on the admin stream',
+    );
+    await waitUntil(
+      async () => (await integrity(app.dataSource, f.store.id)).unpublishedEvents === 0,
+      30_000,
+      'every event published',
+    );
+    const check = await integrity(app.dataSource, f.store.id);
+    const events = delivery(committed, newOrderIds(admin));
+    const slowest503 = Math.max(0, ...during.filter((a) => a.status === 503).map((a) => a.ms));
+
+    report('database-restart', {
+      tables: TABLES,
+      shutdownMs: stoppedAt - stopBegan,
+      outageMs: startBegan - stoppedAt,
+      ordersAttempted: keys.length,
+      ordersSucceeded: succeeded.length,
+      httpAttempts: attempts.length,
+      attemptsByOutcome: tally(attempts),
+      attemptsDuringOutage: tally(during),
+      inFlightAtStop: tally(inFlightAtStop),
+      dashboardReads: tally(reads),
+      slowest503Ms: slowest503,
+      replayedAfterRetry: attempts.filter((a) => a.replayed).length,
+      readiness: readiness.sequence(),
+      // from the start command: PostgreSQL itself takes most of it
+      postgresStartMs: startedAt - startBegan,
+      readyAgainAfterStartMs: readyAt - startBegan,
+      firstOrderAfterStartMs: firstOrderAfter ? firstOrderAfter - startBegan : null,
+      events,
+      integrity: check,
+      runtimeMs: Date.now() - began,
+    });
+
+    // No 500, no hang: every answer is a 201 or a clean 503, nothing timed out or was cut off.
+    expect(Object.keys(tally(attempts)).sort()).toEqual(expect.arrayContaining(['201', '503']));
+    expect(attempts.filter((a) => a.status !== 201 && a.status !== 503)).toEqual([]);
+    expect(reads.filter((a) => a.status !== 200 && a.status !== 503)).toEqual([]);
+    for (const a of [...attempts, ...reads].filter((x) => x.status === 503)) {
+      expect(a.body).toMatchObject({ status: 503, error_code: 'SERVICE_UNAVAILABLE' });
+    }
+    expect(during.filter((a) => a.status === 503).length).toBeGreaterThan(0);
+    // The orders cut off mid-transaction answered 503, and their retries with the same key made one order each.
+    expect(inFlightAtStop.filter((a) => a.status === 503).length).toBeGreaterThan(0);
+    // Readiness went down with the database and came back by itself.
+    expect(readiness.sequence()).toEqual([200, 503, 200]);
+    // Every logical order ended in exactly one committed order, whole, with one event, delivered once.
+    expect(succeeded).toHaveLength(keys.length);
+    expect(new Set(succeeded.map(([, id]) => id)).size).toBe(keys.length);
+    expect(committed.sort()).toEqual(succeeded.map(([, id]) => id as string).sort());
+    expect(check).toMatchObject({
+      orders: keys.length,
+      orphanItems: 0,
+      ordersWithoutItems: 0,
+      wrongTotals: 0,
+      ordersWithoutOneEvent: 0,
+      unfinishedKeys: 0,
+      keysWithoutOrder: 0,
+      unpublishedEvents: 0,
+    });
+    expect(events).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0 });
+  });
+});

@@ -1,0 +1,430 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import { promisify } from 'node:util';
+import type { DataSource } from 'typeorm';
+import type { SseClient } from '../utils/sse';
+
+/**
+ * Shared by the reliability suites: stopping and starting the servers of this machine (always started again, see
+ * `ensureServicesUp`), a steady load of orders whose every attempt is recorded, and the checks that count what a
+ * client and the database saw (events lost or duplicated, half-written orders).
+ */
+const run = promisify(execFile);
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it holds; returns how long that took. Throws after `timeoutMs`. */
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  everyMs = 100,
+): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    let ok = false;
+    try {
+      ok = await check();
+    } catch {
+      ok = false;
+    }
+    if (ok) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not reached within ${timeoutMs} ms`);
+    await sleep(everyMs);
+  }
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.setTimeout(1000, () => (socket.destroy(), resolve(false)));
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function succeeds(file: string, args: string[], timeout = 10_000): Promise<boolean> {
+  try {
+    await run(file, args, { timeout });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---- the servers ---------------------------------------------------------------------------------------------
+
+const pgVersion = (): string => fs.readdirSync('/etc/postgresql').sort().pop()!;
+const pgCtl = (action: 'start' | 'stop'): Promise<unknown> =>
+  run('pg_ctlcluster', ['--skip-systemctl-redirect', pgVersion(), 'main', action], { timeout: 60_000 });
+
+export const postgres = {
+  up: (): Promise<boolean> => succeeds('pg_isready', ['-h', '127.0.0.1', '-p', '5432', '-t', '2']),
+  /** Fast shutdown: sessions are terminated (57P01), open transactions roll back. */
+  stop: async (): Promise<void> => {
+    await pgCtl('stop');
+  },
+  start: async (): Promise<void> => {
+    if (!(await postgres.up())) await pgCtl('start').catch(() => undefined);
+    await waitUntil(() => postgres.up(), 60_000, 'PostgreSQL accepting connections', 250);
+  },
+};
+
+export const redis = {
+  up: async (): Promise<boolean> => {
+    try {
+      return (await run('redis-cli', ['-p', '6379', 'ping'], { timeout: 2000 })).stdout.trim() === 'PONG';
+    } catch {
+      return false;
+    }
+  },
+  stop: async (): Promise<void> => {
+    // redis-cli reports the connection closed by a successful shutdown as an error.
+    await run('redis-cli', ['-p', '6379', 'shutdown', 'nosave'], { timeout: 10_000 }).catch(() => undefined);
+    await waitUntil(async () => !(await redis.up()), 10_000, 'Redis stopped');
+  },
+  start: async (): Promise<void> => {
+    if (!(await redis.up())) {
+      await run('redis-server', [
+        '--daemonize',
+        'yes',
+        '--bind',
+        '127.0.0.1',
+        '-::1',
+        '--port',
+        '6379',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        '/var/lib/redis',
+        '--logfile',
+        '/var/log/redis/ci.log',
+      ]).catch(() => undefined);
+    }
+    await waitUntil(() => redis.up(), 60_000, 'Redis answering', 250);
+  },
+};
+
+export const rabbitmq = {
+  up: (): Promise<boolean> => portOpen(5672),
+  stop: async (): Promise<void> => {
+    await run('rabbitmqctl', ['stop_app'], { timeout: 60_000 });
+  },
+  start: async (): Promise<void> => {
+    if (!(await rabbitmq.up())) {
+      const started = await succeeds('rabbitmqctl', ['start_app'], 60_000);
+      // A node that is not running at all (not just its app) is started the way CI starts it.
+      if (!started) await run('rabbitmq-server', ['-detached']).catch(() => undefined);
+    }
+    await waitUntil(() => rabbitmq.up(), 90_000, 'RabbitMQ accepting connections', 250);
+  },
+};
+
+/** For afterAll: whatever happened, every server this machine shares is running again. */
+export async function ensureServicesUp(): Promise<void> {
+  await Promise.all([postgres.start(), redis.start(), rabbitmq.start()]);
+}
+
+// ---- load ------------------------------------------------------------------------------------------------------
+
+/** One HTTP attempt as the client saw it. `error` is set when no HTTP answer came (socket error or our timeout). */
+export interface Attempt {
+  status?: number;
+  // oxlint-disable-next-line typescript/no-explicit-any -- tests read arbitrary body fields
+  body?: any;
+  replayed?: boolean;
+  error?: string;
+  sentAt: number;
+  ms: number;
+}
+
+export interface PlaceOptions {
+  key?: string;
+  quantity?: number;
+  /** Abort the request after this long: an answer that late counts as a hang. */
+  timeoutMs?: number;
+}
+
+/** POST /api/v1/orders with one line; never throws. */
+export async function placeOrder(
+  baseUrl: string,
+  token: string,
+  menuId: string,
+  options: PlaceOptions = {},
+): Promise<Attempt> {
+  const sentAt = Date.now();
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    Authorization: `Bearer ${token}`,
+  };
+  if (options.key) headers['Idempotency-Key'] = options.key;
+  try {
+    const res = await fetch(`${baseUrl}/api/v1/orders`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ items: [{ menuId, quantity: options.quantity ?? 1 }] }),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: kept as text
+    }
+    return {
+      status: res.status,
+      body,
+      replayed: res.headers.get('idempotent-replayed') === 'true',
+      sentAt,
+      ms: Date.now() - sentAt,
+    };
+  } catch (error) {
+    const e = error as Error & { cause?: { code?: string } };
+    return {
+      error: e.name === 'TimeoutError' ? 'TIMEOUT' : (e.cause?.code ?? e.message),
+      sentAt,
+      ms: Date.now() - sentAt,
+    };
+  }
+}
+
+/** GET with a timeout; never throws. */
+export async function get(
+  baseUrl: string,
+  path: string,
+  token?: string,
+  timeoutMs = 20_000,
+): Promise<Attempt> {
+  const sentAt = Date.now();
+  try {
+    const res = await fetch(`${baseUrl}${path}`, {
+      headers: token ? { Authorization: `Bearer ${token}` } : {},
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON
+    }
+    return { status: res.status, body, sentAt, ms: Date.now() - sentAt };
+  } catch (error) {
+    const e = error as Error & { cause?: { code?: string } };
+    return {
+      error: e.name === 'TimeoutError' ? 'TIMEOUT' : (e.cause?.code ?? e.message),
+      sentAt,
+      ms: Date.now() - sentAt,
+    };
+  }
+}
+
+/**
+ * A tablet that places an order every `periodMs` with a fresh Idempotency-Key, and retries the same key after a
+ * 503, a socket error or a 409 IDEMPOTENCY_KEY_IN_USE, as a well-behaved client does, until it gets its 201 (or
+ * `giveUpAt`). Every attempt is recorded; each logical order ends as `orders[key]`.
+ */
+export interface Tablet {
+  table: number;
+  attempts: Array<Attempt & { key: string; target: string }>;
+  /** key → the order id of its 201, or undefined when the tablet gave up. */
+  orders: Map<string, string | undefined>;
+}
+
+export interface SteadyLoadOptions {
+  tokens: string[];
+  menuId: string;
+  /** Instance URLs; tablets spread their attempts over them (round robin per tablet). */
+  targets: () => string[];
+  periodMs: number;
+  /** Stops starting new logical orders once this returns true; retries of started ones continue. */
+  stopped: () => boolean;
+  /** Hard stop for retries (ms since epoch). */
+  giveUpAt: () => number;
+  retryDelayMs?: number;
+  timeoutMs?: number;
+  keyPrefix: string;
+}
+
+export async function steadyLoad(options: SteadyLoadOptions): Promise<Tablet[]> {
+  const tablets: Tablet[] = options.tokens.map((_, table) => ({ table, attempts: [], orders: new Map() }));
+  await Promise.all(
+    tablets.map(async (tablet) => {
+      await sleep(Math.floor(Math.random() * options.periodMs));
+      let turn = tablet.table;
+      for (let n = 0; !options.stopped(); n++) {
+        const started = Date.now();
+        const key = `${options.keyPrefix}-t${tablet.table}-${n}`;
+        tablet.orders.set(key, undefined);
+        while (Date.now() < options.giveUpAt()) {
+          const targets = options.targets();
+          const target = targets[turn++ % targets.length];
+          const attempt = await placeOrder(target, options.tokens[tablet.table], options.menuId, {
+            key,
+            timeoutMs: options.timeoutMs,
+          });
+          tablet.attempts.push({ ...attempt, key, target });
+          if (attempt.status === 201) {
+            tablet.orders.set(key, attempt.body.id as string);
+            break;
+          }
+          const retryable =
+            attempt.error !== undefined ||
+            attempt.status === 503 ||
+            (attempt.status === 409 && attempt.body?.error_code === 'IDEMPOTENCY_KEY_IN_USE');
+          if (!retryable) break;
+          await sleep(options.retryDelayMs ?? 300);
+        }
+        await sleep(Math.max(0, options.periodMs - (Date.now() - started)));
+      }
+    }),
+  );
+  return tablets;
+}
+
+/** Counts of attempts by outcome: `201`, `503`, `error:ECONNREFUSED`, … */
+export function tally(attempts: Attempt[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const a of attempts) {
+    const k = a.error ? `error:${a.error}` : String(a.status);
+    counts[k] = (counts[k] ?? 0) + 1;
+  }
+  return counts;
+}
+
+// ---- checks ----------------------------------------------------------------------------------------------------
+
+/** The order ids of the `new_order` events a stream received, in arrival order. */
+export const newOrderIds = (client: SseClient): string[] =>
+  client.events.filter((e) => e.event === 'new_order').map((e) => e.json.order.id as string);
+
+export interface Delivery {
+  expected: number;
+  received: number;
+  lost: number;
+  duplicated: number;
+  unexpected: number;
+}
+
+/** Every committed order's event exactly once on a stream: what is missing, repeated or unknown. */
+export function delivery(committed: string[], received: string[]): Delivery {
+  const expected = new Set(committed);
+  const seen = new Map<string, number>();
+  for (const id of received) seen.set(id, (seen.get(id) ?? 0) + 1);
+  let duplicated = 0;
+  for (const n of seen.values()) if (n > 1) duplicated += n - 1;
+  return {
+    expected: expected.size,
+    received: received.length,
+    lost: [...expected].filter((id) => !seen.has(id)).length,
+    duplicated,
+    unexpected: [...seen.keys()].filter((id) => !expected.has(id)).length,
+  };
+}
+
+export interface Integrity {
+  orders: number;
+  /** order_items whose order does not exist */
+  orphanItems: number;
+  /** orders without a single line */
+  ordersWithoutItems: number;
+  /** orders whose total_amount is not the sum of their lines */
+  wrongTotals: number;
+  /** orders without exactly one new_order event */
+  ordersWithoutOneEvent: number;
+  /** idempotency keys claimed but never completed with a response */
+  unfinishedKeys: number;
+  /** idempotency keys answering with an order that does not exist, or more than one key per order */
+  keysWithoutOrder: number;
+  unpublishedEvents: number;
+}
+
+/** What the database holds for a store: every order whole, with its event and its key. */
+export async function integrity(ds: DataSource, storeId: string): Promise<Integrity> {
+  const one = async (sql: string): Promise<number> =>
+    Number(((await ds.query(sql, [storeId])) as Array<{ n: string | number }>)[0].n);
+  return {
+    orders: await one(`SELECT count(*) AS n FROM orders WHERE store_id = $1`),
+    orphanItems: await one(
+      `SELECT count(*) AS n FROM order_items i LEFT JOIN orders o ON o.id = i.order_id
+       WHERE o.id IS NULL AND i.menu_id IN (SELECT id FROM menus WHERE store_id = $1)`,
+    ),
+    ordersWithoutItems: await one(
+      `SELECT count(*) AS n FROM orders o WHERE o.store_id = $1
+       AND NOT EXISTS (SELECT 1 FROM order_items i WHERE i.order_id = o.id)`,
+    ),
+    wrongTotals: await one(
+      `SELECT count(*) AS n FROM orders o WHERE o.store_id = $1
+       AND o.total_amount <> (SELECT coalesce(sum(i.unit_price * i.quantity), 0) FROM order_items i WHERE i.order_id = o.id)`,
+    ),
+    ordersWithoutOneEvent: await one(
+      `SELECT count(*) AS n FROM orders o WHERE o.store_id = $1
+       AND (SELECT count(*) FROM events e WHERE e.store_id = $1 AND e.type = 'new_order'
+            AND e.payload -> 'order' ->> 'id' = o.id::text) <> 1`,
+    ),
+    unfinishedKeys: await one(
+      `SELECT count(*) AS n FROM idempotency_keys WHERE store_id = $1 AND response_status IS NULL`,
+    ),
+    keysWithoutOrder: await one(
+      `SELECT count(*) AS n FROM idempotency_keys k WHERE k.store_id = $1 AND k.response_status = 201
+       AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id::text = k.response_body ->> 'id')`,
+    ),
+    unpublishedEvents: await one(
+      `SELECT count(*) AS n FROM events WHERE store_id = $1 AND published_at IS NULL`,
+    ),
+  };
+}
+
+/** The ids of the store's orders, oldest first. */
+export async function committedOrderIds(ds: DataSource, storeId: string): Promise<string[]> {
+  const rows = (await ds.query(`SELECT id FROM orders WHERE store_id = $1 ORDER BY created_at, id`, [
+    storeId,
+  ])) as Array<{ id: string }>;
+  return rows.map((r) => r.id);
+}
+
+/** Readiness as a poller saw it: each change of status with its time. */
+export class ReadinessWatch {
+  readonly transitions: Array<{ status: number | string; at: number }> = [];
+  private stopped = false;
+  private loop?: Promise<void>;
+
+  constructor(private readonly baseUrl: string) {}
+
+  start(everyMs = 250): this {
+    this.loop = (async () => {
+      while (!this.stopped) {
+        const r = await get(this.baseUrl, '/health/ready', undefined, 10_000);
+        const status = r.status ?? `error:${r.error}`;
+        const last = this.transitions[this.transitions.length - 1];
+        if (!last || last.status !== status) this.transitions.push({ status, at: Date.now() });
+        await sleep(everyMs);
+      }
+    })();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+
+  /** The statuses in order, e.g. [200, 503, 200]. */
+  sequence(): Array<number | string> {
+    return this.transitions.map((t) => t.status);
+  }
+
+  /** When the status first became `status` at or after `after`. */
+  firstAt(status: number | string, after: number): number | undefined {
+    return this.transitions.find((t) => t.status === status && t.at >= after)?.at;
+  }
+}
+
+/** One line per scenario with its figures, greppable in the CI log: `[reliability] <scenario> {...}`. */
+export function report(scenario: string, figures: Record<string, unknown>): void {
+  console.log(`[reliability] ${scenario} ${JSON.stringify(figures)}`);
+}
