@@ -9,6 +9,12 @@ import { OutboxService } from './outbox.service';
 
 /** Rows claimed per relay transaction. */
 const BATCH = 200;
+/**
+ * The least time between the starts of two rounds. Under a steady stream of orders, a round per commit would
+ * cost the database a transaction per event; waiting this long lets a round take every event committed
+ * meanwhile. An order arriving after a quiet spell is relayed at once.
+ */
+const MIN_ROUND_INTERVAL_MS = 5;
 
 /**
  * Publishes committed, unpublished event rows in id order and marks them published. It is woken right after
@@ -30,6 +36,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private paused = false;
   private stopped = false;
   private failing = false;
+  private lastRoundAt = -Infinity;
   private timer?: NodeJS.Timeout;
   private subscriptions: Subscription[] = [];
 
@@ -88,6 +95,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       this.again = false;
       let published = 0;
       do {
+        const wait = this.lastRoundAt + MIN_ROUND_INTERVAL_MS - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        this.lastRoundAt = performance.now();
         published = await this.publishBatch();
       } while (published === BATCH && !this.stopped && !this.paused);
     } while (this.again && !this.stopped && !this.paused);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { prepared } from '../../database/prepared-statements';
 import { returnedRows } from '../../database/query-result';
 import type { EventEnvelope, EventType, NewOutboxEvent, StoredEvent } from './event-types';
 
@@ -114,10 +115,10 @@ export class OutboxRepository {
   async claimForPublishing(manager: EntityManager, limit: number): Promise<ClaimedEvent[]> {
     const rows = returnedRows<EventRow & { lag: string | number }>(
       await manager.query(
-        `UPDATE events SET published_at = clock_timestamp()
+        prepared(`UPDATE events SET published_at = clock_timestamp()
          WHERE id IN (
            SELECT id FROM events WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-         RETURNING ${EVENT_COLUMNS}, extract(epoch FROM (clock_timestamp() - created_at))::float8 AS lag`,
+         RETURNING ${EVENT_COLUMNS}, extract(epoch FROM (clock_timestamp() - created_at))::float8 AS lag`),
         [limit],
       ),
     );
