@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { createCategory, createMenu } from '../factories';
 import { createTestEnv, startApp, TestApp, TestEnv } from '../utils/app';
 import { StoreFixture, storeFixture } from '../utils/auth';
@@ -9,6 +8,7 @@ import {
   delivery,
   ensureServicesUp,
   get,
+  holdOrderNumbers,
   integrity,
   newOrderIds,
   postgres,
@@ -90,11 +90,7 @@ describe('reliability: PostgreSQL restart under load', () => {
     await sleep(3000);
     // Orders in flight when the database dies: a session of ours holds the store's order-number row, so every
     // tablet's next order waits inside its transaction until the shutdown cuts it off.
-    const locker = new Client({ connectionString: env.vars.DATABASE_URL });
-    locker.on('error', () => undefined);
-    await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query('SELECT 1 FROM order_number_counters WHERE store_id = $1 FOR UPDATE', [f.store.id]);
+    const held = await holdOrderNumbers(env.vars.DATABASE_URL, f.store.id);
     await sleep(1000);
     try {
       stopBegan = Date.now();
@@ -102,7 +98,7 @@ describe('reliability: PostgreSQL restart under load', () => {
       stoppedAt = Date.now();
       await sleep(DOWN_MS);
     } finally {
-      await locker.end().catch(() => undefined);
+      await held.release();
       startBegan = Date.now();
       await postgres.start();
       startedAt = Date.now();

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { promisify } from 'node:util';
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { SseClient } from '../utils/sse';
 
@@ -377,6 +378,23 @@ export async function integrity(ds: DataSource, storeId: string): Promise<Integr
       `SELECT count(*) AS n FROM events WHERE store_id = $1 AND published_at IS NULL`,
     ),
   };
+}
+
+/**
+ * Holds the store's order-number rows from a session of our own, so that every order placed meanwhile waits inside
+ * its transaction: the way to have orders in flight at a chosen moment (a kill, a signal, a shutdown). `release`
+ * lets them go on; a session that died with its server releases too.
+ */
+export async function holdOrderNumbers(
+  databaseUrl: string,
+  storeId: string,
+): Promise<{ release(): Promise<void> }> {
+  const locker = new Client({ connectionString: databaseUrl });
+  locker.on('error', () => undefined);
+  await locker.connect();
+  await locker.query('BEGIN');
+  await locker.query('SELECT 1 FROM order_number_counters WHERE store_id = $1 FOR UPDATE', [storeId]);
+  return { release: () => locker.end().catch(() => undefined) };
 }
 
 /** The ids of the store's orders, oldest first. */
