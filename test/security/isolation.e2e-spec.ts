@@ -186,6 +186,53 @@ describe('security: isolation matrix', () => {
     await t.http().get(`/uploads/${foreign.imageFile}`).expect(200);
   }, 120_000);
 
+  it('a route the suite cannot fill fails with what to add (how a new endpoint joins the matrix)', async () => {
+    const base = routes.find((r) => r.key === 'PATCH /api/v1/admin/categories/:id')!;
+    const coupon: Route = {
+      ...base,
+      path: '/api/v1/admin/coupons/:id',
+      key: 'PATCH /api/v1/admin/coupons/:id',
+    };
+    await expect(plan(coupon, { t, store: own, kind: 'own' })).rejects.toThrow(
+      /does not know what :id names \(segment "coupons"\)/,
+    );
+    const unknownBody: Route = {
+      ...base,
+      params: [],
+      path: '/api/v1/admin/coupons',
+      key: 'POST /api/v1/admin/coupons',
+    };
+    await expect(plan(unknownBody, { t, store: own, kind: 'own' })).rejects.toThrow(
+      /POST \/api\/v1\/admin\/coupons takes a JSON body the security suite cannot fill/,
+    );
+  });
+
+  it('an Idempotency-Key is scoped to the table: the same key from another table or store replays nothing of it', async () => {
+    const key = `shared-key-${Date.now()}`;
+    const order = (token: string, menuId: string) =>
+      t
+        .http()
+        .post('/api/v1/orders')
+        .set(...bearer(token))
+        .set('Idempotency-Key', key)
+        .send({ items: [{ menuId, quantity: 1 }] });
+    const first = await order(own.tables[0].token, own.menus[1].id);
+    expect(first.status).toBe(201);
+    for (const [who, token, menuId] of [
+      ['the other table', own.tables[1].token, own.menus[1].id],
+      ['a table of another store', foreign.tables[1].token, foreign.menus[1].id],
+    ] as const) {
+      const res = await order(token, menuId);
+      expect({ who, status: res.status, replayed: res.headers['idempotent-replayed'] }).toEqual({
+        who,
+        status: 201,
+        replayed: undefined,
+      });
+      expect(res.body.id).not.toBe(first.body.id);
+      expect(findMarkers(res.body, [first.body.id as string, own.tables[0].id])).toEqual([]);
+    }
+  });
+
   describe('event streams', () => {
     const opened: SseClient[] = [];
     afterAll(() => opened.forEach((c) => c.close()));
