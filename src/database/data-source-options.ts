@@ -30,8 +30,17 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
       driver: preparingPg,
       poolSize: config.database.poolMax,
       applicationName: 'table-order-api',
+      // Bounds both a new connection and the wait for a free one in the pool: with the database down or saturated,
+      // a request fails within this (503 SERVICE_UNAVAILABLE) instead of hanging.
       connectTimeoutMS: 5000,
-      extra: { idleTimeoutMillis: 30000, statement_timeout: 15000 },
+      // TCP keep-alive notices a server that vanished without closing its sockets (a host or network gone), where
+      // nothing else would end a query already sent.
+      extra: {
+        idleTimeoutMillis: 30000,
+        statement_timeout: 15000,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10000,
+      },
     };
   }
   const dataDir = path.join(config.dataDir, 'pgdata');
