@@ -9,7 +9,7 @@ import type { AppConfig } from './config';
 import { ShutdownState } from './modules/health/shutdown-state';
 import { setupSwagger } from './swagger';
 import { connectEventBus } from './modules/events/event-bus.connect';
-import { JSON_BODY_LIMIT, rejectNulCharacters } from './common/http/json-body';
+import { JSON_BODY_LIMIT, rejectUnstorableText } from './common/http/json-body';
 import { requestIdMiddleware } from './common/http/request-id';
 
 /**
@@ -28,7 +28,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.use(requestIdMiddleware);
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, reviver: rejectNulCharacters });
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, reviver: rejectUnstorableText });
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
   // CORS only for the configured origins; with none, no cross-origin browser call is allowed, so the middleware
   // would only cost every request a pass through it.

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
-import { NUL_IN_BODY } from '../http/json-body';
+import { UNSTORABLE_TEXT } from '../http/json-body';
 import { AppError, FieldError } from './app-error';
 import { isConnectionFailure } from './connection-failure';
 import { CONSTRAINT_ERRORS, ErrorCode } from './error-codes';
@@ -169,12 +169,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (typeof e.type !== 'string' || typeof e.status !== 'number') return undefined;
     switch (e.type) {
       case 'entity.parse.failed':
-        if (e.message === NUL_IN_BODY) {
+        for (const text of Object.values(UNSTORABLE_TEXT)) {
+          if (e.message !== text.detail) continue;
           return {
             status: 400,
             code: ErrorCode.VALIDATION_ERROR,
-            detail: NUL_IN_BODY,
-            errors: [{ field: 'body', message: 'must not contain the NUL character (\\u0000)' }],
+            detail: text.detail,
+            errors: [{ field: 'body', message: text.message }],
           };
         }
         return {
