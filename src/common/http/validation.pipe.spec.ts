@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, Max, Min, ValidateNested } from 'class-validator';
 import { AppError } from '../errors';
-import { createValidationPipe } from './validation.pipe';
+import { createValidationPipe, MAX_NESTING } from './validation.pipe';
 
 class Line {
   @IsInt()
@@ -52,5 +52,14 @@ describe('validation pipe', () => {
   it('refuses unknown fields', async () => {
     const error = await errorOf({ price: 1, items: [{ quantity: 1 }], extra: true });
     expect(error.options.errors).toEqual([{ field: 'extra', message: 'property extra should not exist' }]);
+  });
+
+  it('refuses a body nested deeper than MAX_NESTING with a 400 naming the body', async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i <= MAX_NESTING; i++) deep = [deep];
+    const error = await errorOf(deep);
+    expect(error.options.errors).toEqual([
+      { field: 'body', message: `must not be nested more than ${MAX_NESTING} levels deep` },
+    ]);
   });
 });

@@ -54,6 +54,9 @@ export const MAX_NESTING = 16;
 
 function nestedDeeperThan(value: unknown, levels: number): boolean {
   if (value === null || typeof value !== 'object') return false;
+  // Parsed JSON is plain objects and arrays; anything else (an uploaded file's Buffer) is not walked.
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return false;
   if (levels === 0) return true;
   for (const child of Object.values(value)) if (nestedDeeperThan(child, levels - 1)) return true;
   return false;
