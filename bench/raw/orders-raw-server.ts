@@ -15,7 +15,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
-import { Pool, PoolClient } from 'pg';
+import { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 
 interface Line {
   menuId: string;
@@ -126,6 +126,24 @@ const OUTBOX_APPEND = `
                             'occurredAt', ${ISO}) || $4::jsonb
     FROM seq`;
 
+/**
+ * RAW_PREPARED=1 sends the statements below as named prepared statements (each connection parses and plans them
+ * once), as the application does for its two order statements (src/database/prepared-statements.ts): a second
+ * baseline, to show what preparing is worth to hand-written SQL too.
+ */
+const PREPARED = process.env.RAW_PREPARED === '1';
+const names = new Map<string, string>();
+function exec<R extends QueryResultRow = QueryResultRow>(
+  client: PoolClient,
+  text: string,
+  values: unknown[],
+): Promise<QueryResult<R>> {
+  if (!PREPARED) return client.query<R>(text, values);
+  let name = names.get(text);
+  if (name === undefined) names.set(text, (name = `raw_${names.size}`));
+  return client.query<R>({ name, text, values });
+}
+
 async function placeOrder(
   pool: Pool,
   who: { storeId: string; tableId: string },
@@ -138,7 +156,8 @@ async function placeOrder(
     await client.query('BEGIN');
     if (idempotencyKey !== undefined) {
       const hash = createHash('sha256').update(rawBody).digest('hex');
-      const claimed = await client.query(
+      const claimed = await exec(
+        client,
         `INSERT INTO idempotency_keys (table_id, key, store_id, request_hash, expires_at)
          VALUES ($1, $2, $3, $4, now() + interval '24 hours')
          ON CONFLICT (table_id, key) DO NOTHING`,
@@ -155,7 +174,8 @@ async function placeOrder(
         return { status: rows[0].response_status, body: rows[0].response_body, replayed: true };
       }
     }
-    const menus = await client.query<{ id: string; name: string; price: number; is_available: boolean }>(
+    const menus = await exec<{ id: string; name: string; price: number; is_available: boolean }>(
+      client,
       `SELECT id, name, price, is_available FROM menus
         WHERE store_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL`,
       [who.storeId, lines.map((l) => l.menuId)],
@@ -172,13 +192,15 @@ async function placeOrder(
     // first session leaves the winner's row committed, so the next look finds it.
     let sessionId: string | undefined;
     for (let attempt = 0; !sessionId && attempt < 3; attempt++) {
-      const found = await client.query<{ id: string }>(
+      const found = await exec<{ id: string }>(
+        client,
         `SELECT id FROM table_sessions WHERE table_id = $1 AND ended_at IS NULL FOR SHARE`,
         [who.tableId],
       );
       sessionId = found.rows[0]?.id;
       if (sessionId) break;
-      const started = await client.query<{ id: string }>(
+      const started = await exec<{ id: string }>(
+        client,
         `INSERT INTO table_sessions (store_id, table_id) VALUES ($1, $2)
          ON CONFLICT (table_id) WHERE ended_at IS NULL DO NOTHING RETURNING id`,
         [who.storeId, who.tableId],
@@ -198,7 +220,8 @@ async function placeOrder(
       items,
       totalAmount: total,
     };
-    const placed = await client.query<{ order: Record<string, unknown> }>(
+    const placed = await exec<{ order: Record<string, unknown> }>(
+      client,
       SPLIT ? PLACE_ORDER_ONLY : PLACE_ORDER,
       [
         who.storeId,
@@ -213,7 +236,7 @@ async function placeOrder(
     );
     if (SPLIT) {
       // The outbox row as a statement of its own (OutboxRepository.append's SQL, as other writers use it).
-      await client.query(OUTBOX_APPEND, [
+      await exec(client, OUTBOX_APPEND, [
         who.storeId,
         'new_order',
         who.tableId,
