@@ -1,43 +1,10 @@
-import { execFile } from 'node:child_process';
-import * as net from 'node:net';
 import { hostname } from 'node:os';
-import { promisify } from 'node:util';
 import { OutboxRelay } from '../../src/modules/events/outbox-relay.service';
 import { createCategory, createMenu } from '../factories';
 import { createTestEnv, SERVICES, startApp, TestApp, TestEnv } from '../utils/app';
 import { bearer, StoreFixture, storeFixture } from '../utils/auth';
+import { rabbitmq, rabbitmqctl, waitUntil } from '../utils/servers';
 import { openSse, SseClient } from '../utils/sse';
-
-const run = promisify(execFile);
-const rabbitmqctl = async (...args: string[]): Promise<string> =>
-  (await run('rabbitmqctl', args, { timeout: 60_000 })).stdout;
-
-/** Waits until RabbitMQ's AMQP port answers (after start_app). */
-async function waitForRabbit(timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(5672, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error('RabbitMQ did not come back');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function waitUntil(
-  check: () => Promise<boolean>,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`${what} not reached in time`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * The event flow across two instances of one deployment, on real RabbitMQ, PostgreSQL and Redis:
@@ -163,12 +130,11 @@ async function waitUntil(
     const before = await placeOrder(a);
     await onB.waitFor((c) => orderIds(c).includes(before.id));
     const placed: string[] = [before.id];
-    await rabbitmqctl('stop_app');
+    await rabbitmq.stop();
     try {
       for (let i = 0; i < 6; i++) placed.push((await placeOrder(i % 2 === 0 ? a : b, i % 2)).id);
     } finally {
-      await rabbitmqctl('start_app');
-      await waitForRabbit();
+      await rabbitmq.start({ waitMs: 60_000 });
     }
     const after = await placeOrder(b);
     placed.push(after.id);
@@ -190,6 +156,7 @@ async function waitUntil(
       },
       20_000,
       'every event published',
+      50,
     );
     // New events flow through the bus again.
     const later = await placeOrder(a);
@@ -214,13 +181,18 @@ async function waitUntil(
       a.app.get(OutboxRelay).resume();
       b.app.get(OutboxRelay).resume();
       await onB.waitFor((x) => orphans.every((o) => orderIds(x).includes(o.id)), 5000, "C's orders");
-      await waitUntil(async () => {
-        const [{ m }] = (await a.dataSource.query(
-          `SELECT count(*)::int AS m FROM events WHERE store_id = $1 AND published_at IS NULL`,
-          [f.store.id],
-        )) as Array<{ m: number }>;
-        return m === 0;
-      });
+      await waitUntil(
+        async () => {
+          const [{ m }] = (await a.dataSource.query(
+            `SELECT count(*)::int AS m FROM events WHERE store_id = $1 AND published_at IS NULL`,
+            [f.store.id],
+          )) as Array<{ m: number }>;
+          return m === 0;
+        },
+        10_000,
+        "C's events published",
+        50,
+      );
       expect(orderIds(onB)).toEqual(orphans.map((o) => o.id));
     } finally {
       a.app.get(OutboxRelay).resume();

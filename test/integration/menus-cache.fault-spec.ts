@@ -1,44 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import Redis from 'ioredis';
 import { createTestEnv, REDIS_URL, startApp, TestApp, TestEnv } from '../utils/app';
 import { bearer, StoreFixture, storeFixture } from '../utils/auth';
+import { redis } from '../utils/servers';
 
-/** The brief's command: Redis as CI runs it. Used to bring it back after the outage test, whatever happens. */
-function startRedis(): void {
-  execFileSync('redis-server', [
-    '--daemonize',
-    'yes',
-    '--bind',
-    '127.0.0.1',
-    '-::1',
-    '--port',
-    '6379',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--dir',
-    '/var/lib/redis',
-    '--logfile',
-    '/var/log/redis/ci.log',
-  ]);
-}
-
-function redisAnswers(): boolean {
-  try {
-    return (
-      execFileSync('redis-cli', ['-p', '6379', 'ping'], {
-        timeout: 2000,
-        stdio: ['ignore', 'pipe', 'ignore'],
-      })
-        .toString()
-        .trim() === 'PONG'
-    );
-  } catch {
-    return false;
-  }
-}
-
+/** Unlike `waitUntil` of test/utils/servers.ts, a check that throws (a failed assertion) fails at once. */
 async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -163,12 +128,7 @@ describe('menu cache on Redis, shared by two instances', () => {
     const warm = await menuOn(a);
     const errorsBefore = await menuCacheCount(a, 'error');
     try {
-      execFileSync('redis-cli', ['-p', '6379', 'shutdown', 'nosave'], { stdio: 'ignore' });
-    } catch {
-      // redis-cli reports the closed connection of a successful shutdown as an error
-    }
-    try {
-      await waitFor(() => !redisAnswers(), 5000);
+      await redis.stop({ waitMs: 5000 });
       const during = await menuOn(a);
       expect(during).toEqual(warm);
       // Reads never fail and never hang (the test timeout would catch a hang).
@@ -183,8 +143,7 @@ describe('menu cache on Redis, shared by two instances', () => {
         .expect(200);
       expect((await menuOn(b)).categories[0].items[0]).toMatchObject({ price: 9900 });
     } finally {
-      if (!redisAnswers()) startRedis();
-      await waitFor(redisAnswers, 60_000);
+      await redis.start();
     }
     // Back to cache hits once the clients have reconnected, with the change made during the outage.
     const hitsBefore = await menuCacheCount(b, 'hit');

@@ -1,19 +1,17 @@
-import { createCategory, createMenu } from '../factories';
-import { createTestEnv, startApp, TestApp, TestEnv } from '../utils/app';
-import { StoreFixture, storeFixture } from '../utils/auth';
-import { openSse, SseClient } from '../utils/sse';
+import { rabbitmq, sleep } from '../utils/servers';
 import {
-  committedOrderIds,
+  committedAndDelivered,
   delivery,
-  ensureServicesUp,
+  expectOneOrderPerKey,
+  expectWholeOrders,
   integrity,
   newOrderIds,
-  rabbitmq,
+  openAdminStream,
+  outboxDrained,
   report,
-  sleep,
-  steadyLoad,
+  startLoad,
   tally,
-  waitUntil,
+  twoInstancesUnderFault,
 } from './support';
 
 const TABLES = 20;
@@ -25,50 +23,22 @@ const DOWN_MS = 10_000;
  * and is retried with its key), and every committed order reaches both dashboards exactly once.
  */
 describe('reliability: RabbitMQ outage under a steady stream of orders', () => {
-  let env: TestEnv;
-  let a: TestApp;
-  let b: TestApp;
-  let f: StoreFixture;
-  let menuId: string;
-  const streams: SseClient[] = [];
-
-  beforeAll(async () => {
-    await ensureServicesUp();
-    env = await createTestEnv();
-    a = await startApp(env);
-    b = await startApp(env);
-    f = await storeFixture(a, TABLES);
-    const category = await createCategory(a.dataSource, f.store.id);
-    menuId = (await createMenu(a.dataSource, f.store.id, category.id, { price: 6000 })).id;
-  });
-
-  afterAll(async () => {
-    for (const s of streams) s.close();
-    await ensureServicesUp();
-    await a?.close();
-    await b?.close();
-    await env?.dispose();
-  });
+  const d = twoInstancesUnderFault(TABLES, 6000);
 
   it('loses no order and no event, and duplicates none', async () => {
+    const { a, b, f, menuId, streams } = d;
     const began = Date.now();
     for (const on of [a, b]) {
-      const s = await openSse(on.url, '/api/v1/admin/events', {
-        headers: { Authorization: `Bearer ${f.admin.token}` },
-      });
+      const s = await openAdminStream(on.url, f.admin.token);
       expect(s.status).toBe(200);
       streams.push(s);
     }
 
-    let stopLoad = false;
-    let giveUpAt = Number.POSITIVE_INFINITY;
-    const load = steadyLoad({
+    const load = startLoad({
       tokens: f.tables.map((t) => t.token),
       menuId,
       targets: () => [a.url, b.url],
       periodMs: 1000,
-      stopped: () => stopLoad,
-      giveUpAt: () => giveUpAt,
       keyPrefix: 'mq',
     });
 
@@ -88,30 +58,20 @@ describe('reliability: RabbitMQ outage under a steady stream of orders', () => {
       startedAt = Date.now();
     }
     await sleep(5000);
-    stopLoad = true;
-    giveUpAt = Date.now() + 30_000;
-    const tablets = await load;
+    const outcome = await load.finish();
+    const { attempts, keys, succeeded } = outcome;
 
-    const attempts = tablets.flatMap((t) => t.attempts);
-    const keys = tablets.flatMap((t) => [...t.orders.entries()]);
-    const succeeded = keys.filter(([, id]) => id !== undefined);
-    const committed = await committedOrderIds(a.dataSource, f.store.id);
     const lastCommitted = Math.max(...attempts.filter((x) => x.status === 201).map((x) => x.sentAt + x.ms));
-    for (const s of streams) {
-      await s.waitFor(
-        (c) => committed.every((id) => newOrderIds(c).includes(id)),
-        30_000,
-        'every committed order on the stream',
-      );
-    }
+    const committed = await committedAndDelivered(
+      a.dataSource,
+      f.store.id,
+      streams,
+      'every committed order on the stream',
+    );
     const allDeliveredAfterLastOrderMs = Math.max(
       ...streams.map((s) => s.events[s.events.length - 1].receivedAt),
     );
-    const publishedAfterStartMs = await waitUntil(
-      async () => (await integrity(a.dataSource, f.store.id)).unpublishedEvents === 0,
-      30_000,
-      'every event published',
-    );
+    const publishedAfterStartMs = await outboxDrained(a.dataSource, f.store.id);
     const check = await integrity(a.dataSource, f.store.id);
     const onA = delivery(committed, newOrderIds(streams[0]));
     const onB = delivery(committed, newOrderIds(streams[1]));
@@ -140,24 +100,16 @@ describe('reliability: RabbitMQ outage under a steady stream of orders', () => {
 
     // Every attempt succeeded or failed cleanly (503 with the envelope); none hung or was cut off.
     expect(attempts.filter((x) => x.status !== 201 && x.status !== 503)).toEqual([]);
-    expect(succeeded).toHaveLength(keys.length);
     expect(placedDuringOutage).toBeGreaterThan(0);
-    expect(committed.sort()).toEqual(succeeded.map(([, id]) => id as string).sort());
-    for (const d of [onA, onB]) {
-      expect(d).toMatchObject({ expected: keys.length, lost: 0, duplicated: 0, unexpected: 0 });
+    expectOneOrderPerKey(outcome, committed);
+    for (const events of [onA, onB]) {
+      expect(events).toMatchObject({ expected: keys.length, lost: 0, duplicated: 0, unexpected: 0 });
     }
     // In store order on each stream: ids increase by one, no gap and no repeat.
     for (const s of streams) {
       const ids = s.ids();
       expect(ids).toEqual(ids.map((_, i) => ids[0] + i));
     }
-    expect(check).toMatchObject({
-      orders: keys.length,
-      ordersWithoutItems: 0,
-      wrongTotals: 0,
-      ordersWithoutOneEvent: 0,
-      unfinishedKeys: 0,
-      unpublishedEvents: 0,
-    });
+    expectWholeOrders(check, keys.length);
   });
 });

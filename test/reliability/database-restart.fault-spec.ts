@@ -1,24 +1,25 @@
 import { OutboxRepository } from '../../src/modules/events/outbox.repository';
-import { createCategory, createMenu } from '../factories';
 import { createTestEnv, startApp, TestApp, TestEnv } from '../utils/app';
-import { StoreFixture, storeFixture } from '../utils/auth';
-import { openSse, SseClient } from '../utils/sse';
+import type { StoreFixture } from '../utils/auth';
+import { ensureServicesUp, postgres, sleep, waitUntil } from '../utils/servers';
+import type { SseClient } from '../utils/sse';
 import {
   Attempt,
-  committedOrderIds,
+  committedAndDelivered,
   delivery,
-  ensureServicesUp,
+  expectOneOrderPerKey,
+  expectWholeOrders,
   get,
   holdOrderNumbers,
   integrity,
   newOrderIds,
-  postgres,
+  openAdminStream,
+  outboxDrained,
   ReadinessWatch,
   report,
-  sleep,
-  steadyLoad,
+  startLoad,
+  storeWithMenu,
   tally,
-  waitUntil,
 } from './support';
 
 const TABLES = 10;
@@ -41,9 +42,7 @@ describe('reliability: PostgreSQL restart under load', () => {
     await ensureServicesUp();
     env = await createTestEnv();
     app = await startApp(env);
-    f = await storeFixture(app, TABLES);
-    const category = await createCategory(app.dataSource, f.store.id);
-    menuId = (await createMenu(app.dataSource, f.store.id, category.id, { price: 8000 })).id;
+    ({ f, menuId } = await storeWithMenu(app, TABLES, 8000));
   });
 
   afterAll(async () => {
@@ -55,22 +54,16 @@ describe('reliability: PostgreSQL restart under load', () => {
 
   it('answers 503 during the outage, recovers by itself, and writes every order whole and exactly once', async () => {
     const began = Date.now();
-    admin = await openSse(app.url, '/api/v1/admin/events', {
-      headers: { Authorization: `Bearer ${f.admin.token}` },
-    });
+    admin = await openAdminStream(app.url, f.admin.token);
     expect(admin.status).toBe(200);
     const readiness = new ReadinessWatch(app.url).start();
     await waitUntil(() => readiness.sequence()[0] === 200, 10_000, 'ready before the outage');
 
-    let stopLoad = false;
-    let giveUpAt = Number.POSITIVE_INFINITY;
-    const load = steadyLoad({
+    const load = startLoad({
       tokens: f.tables.map((t) => t.token),
       menuId,
       targets: () => [app.url],
       periodMs: 400,
-      stopped: () => stopLoad,
-      giveUpAt: () => giveUpAt,
       retryDelayMs: 250,
       timeoutMs: 15_000,
       keyPrefix: 'pg',
@@ -78,7 +71,7 @@ describe('reliability: PostgreSQL restart under load', () => {
     // The dashboard's reads: they need the database too.
     const reads: Attempt[] = [];
     const reader = (async () => {
-      while (!stopLoad) {
+      while (!load.stopping) {
         reads.push(await get(app.url, '/api/v1/admin/tables', f.admin.token, 15_000));
         await sleep(200);
       }
@@ -107,34 +100,26 @@ describe('reliability: PostgreSQL restart under load', () => {
     await waitUntil(() => readiness.firstAt(200, stoppedAt) !== undefined, 60_000, 'ready after the restart');
     const readyAt = readiness.firstAt(200, stoppedAt)!;
     await sleep(3000);
-    stopLoad = true;
-    giveUpAt = Date.now() + 30_000;
-    const tablets = await load;
+    const outcome = await load.finish();
     await reader;
     await readiness.stop();
 
-    const attempts = tablets.flatMap((t) => t.attempts);
+    const { attempts, keys, succeeded } = outcome;
     const during = attempts.filter((a) => a.sentAt >= stoppedAt && a.sentAt < startBegan);
     // Sent before the shutdown began, answered after: their transactions were cut off or had just committed.
     const inFlightAtStop = attempts.filter((a) => a.sentAt < stopBegan && a.sentAt + a.ms > stopBegan);
-    const keys = tablets.flatMap((t) => [...t.orders.entries()]);
-    const succeeded = keys.filter(([, id]) => id !== undefined);
     const firstOrderAfter = attempts
       .filter((a) => a.status === 201 && a.sentAt >= startBegan)
       .map((a) => a.sentAt + a.ms)
       .sort((x, y) => x - y)[0];
 
-    const committed = await committedOrderIds(app.dataSource, f.store.id);
-    await admin.waitFor(
-      (c) => committed.every((id) => newOrderIds(c).includes(id)),
-      30_000,
+    const committed = await committedAndDelivered(
+      app.dataSource,
+      f.store.id,
+      [admin],
       'every committed order on the admin stream',
     );
-    await waitUntil(
-      async () => (await integrity(app.dataSource, f.store.id)).unpublishedEvents === 0,
-      30_000,
-      'every event published',
-    );
+    await outboxDrained(app.dataSource, f.store.id);
     const check = await integrity(app.dataSource, f.store.id);
     // Event retention's statement runs on the reconnected pool too (it only logs and retries when it fails).
     const pruned = await app.app.get(OutboxRepository).prune(24, 100);
@@ -177,19 +162,9 @@ describe('reliability: PostgreSQL restart under load', () => {
     // Readiness went down with the database and came back by itself.
     expect(readiness.sequence()).toEqual([200, 503, 200]);
     // Every logical order ended in exactly one committed order, whole, with one event, delivered once.
-    expect(succeeded).toHaveLength(keys.length);
+    expectOneOrderPerKey(outcome, committed);
     expect(new Set(succeeded.map(([, id]) => id)).size).toBe(keys.length);
-    expect(committed.sort()).toEqual(succeeded.map(([, id]) => id as string).sort());
-    expect(check).toMatchObject({
-      orders: keys.length,
-      orphanItems: 0,
-      ordersWithoutItems: 0,
-      wrongTotals: 0,
-      ordersWithoutOneEvent: 0,
-      unfinishedKeys: 0,
-      keysWithoutOrder: 0,
-      unpublishedEvents: 0,
-    });
+    expectWholeOrders(check, keys.length, { orphanItems: 0, keysWithoutOrder: 0 });
     expect(events).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0 });
     expect(pruned).toBe(0);
   });

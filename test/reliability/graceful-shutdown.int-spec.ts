@@ -1,19 +1,22 @@
-import { createCategory, createMenu } from '../factories';
 import { createTestEnv, startApp, TestApp, TestEnv } from '../utils/app';
-import { StoreFixture, storeFixture } from '../utils/auth';
+import type { StoreFixture } from '../utils/auth';
 import { Child, startMain } from '../utils/main-process';
-import { openSse, SseClient } from '../utils/sse';
+import { sleep, waitUntil } from '../utils/servers';
+import type { SseClient } from '../utils/sse';
 import {
+  committedAndDelivered,
   committedOrderIds,
   delivery,
+  expectOneOrderPerKey,
+  expectWholeOrders,
   holdOrderNumbers,
   integrity,
   newOrderIds,
+  openAdminStream,
   report,
-  sleep,
-  steadyLoad,
+  startLoad,
+  storeWithMenu,
   tally,
-  waitUntil,
 } from './support';
 
 const TABLES = 10;
@@ -35,9 +38,7 @@ describe('reliability: SIGTERM of one of two instances under load', () => {
     env = await createTestEnv();
     other = await startApp(env);
     draining = await startMain(env, { LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '10000' });
-    f = await storeFixture(other, TABLES);
-    const category = await createCategory(other.dataSource, f.store.id);
-    menuId = (await createMenu(other.dataSource, f.store.id, category.id, { price: 4000 })).id;
+    ({ f, menuId } = await storeWithMenu(other, TABLES, 4000));
   }, 120_000);
 
   afterAll(async () => {
@@ -52,20 +53,14 @@ describe('reliability: SIGTERM of one of two instances under load', () => {
   it('answers every accepted request and fails none', async () => {
     const began = Date.now();
     const child = draining!;
-    admin = await openSse(other.url, '/api/v1/admin/events', {
-      headers: { Authorization: `Bearer ${f.admin.token}` },
-    });
+    admin = await openAdminStream(other.url, f.admin.token);
     expect(admin.status).toBe(200);
-    let stopLoad = false;
-    let giveUpAt = Number.POSITIVE_INFINITY;
     let exited = false;
-    const load = steadyLoad({
+    const load = startLoad({
       tokens: f.tables.map((t) => t.token),
       menuId,
       targets: () => (exited ? [other.url] : [child.url, other.url]),
       periodMs: 300,
-      stopped: () => stopLoad,
-      giveUpAt: () => giveUpAt,
       retryDelayMs: 100,
       keyPrefix: 'term',
     });
@@ -85,21 +80,16 @@ describe('reliability: SIGTERM of one of two instances under load', () => {
     const exit = await child.exited;
     exited = true;
     await sleep(2000);
-    stopLoad = true;
-    giveUpAt = Date.now() + 30_000;
-    const tablets = await load;
-
-    const attempts = tablets.flatMap((t) => t.attempts);
-    const keys = tablets.flatMap((t) => [...t.orders.entries()]);
-    const succeeded = keys.filter(([, id]) => id !== undefined);
+    const outcome = await load.finish();
+    const { attempts, keys, succeeded } = outcome;
     const onChild = attempts.filter((x) => x.target === child.url);
     const answered = onChild.filter((x) => x.status !== undefined);
     const inFlightAtSigterm = onChild.filter((x) => x.sentAt < sigtermAt && x.sentAt + x.ms >= sigtermAt);
     const refused = onChild.filter((x) => x.error !== undefined);
-    const committed = await committedOrderIds(other.dataSource, f.store.id);
-    await admin.waitFor(
-      (c) => committed.every((id) => newOrderIds(c).includes(id)),
-      30_000,
+    const committed = await committedAndDelivered(
+      other.dataSource,
+      f.store.id,
+      [admin],
       'every committed order on the other instance',
     );
     const check = await integrity(other.dataSource, f.store.id);
@@ -130,17 +120,9 @@ describe('reliability: SIGTERM of one of two instances under load', () => {
     // Connections it no longer accepted, only after SIGTERM; their tablets retried elsewhere with the same key.
     expect(refused.filter((x) => x.sentAt < sigtermAt)).toEqual([]);
     expect(attempts.filter((x) => x.target !== child.url && x.status !== 201)).toEqual([]);
-    expect(succeeded).toHaveLength(keys.length);
-    expect(committed.sort()).toEqual(succeeded.map(([, id]) => id as string).sort());
+    expectOneOrderPerKey(outcome, committed);
     expect(events).toMatchObject({ expected: keys.length, lost: 0, duplicated: 0, unexpected: 0 });
-    expect(check).toMatchObject({
-      orders: keys.length,
-      ordersWithoutItems: 0,
-      wrongTotals: 0,
-      ordersWithoutOneEvent: 0,
-      unfinishedKeys: 0,
-      unpublishedEvents: 0,
-    });
+    expectWholeOrders(check, keys.length);
     expect(child.output()).toContain('"shut down"');
   });
 });

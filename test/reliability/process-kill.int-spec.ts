@@ -1,19 +1,23 @@
-import { createCategory, createMenu } from '../factories';
 import { createTestEnv, startApp, TestApp, TestEnv } from '../utils/app';
-import { StoreFixture, storeFixture } from '../utils/auth';
+import type { StoreFixture } from '../utils/auth';
 import { Child, startMain } from '../utils/main-process';
-import { openSse, SseClient } from '../utils/sse';
+import { sleep, waitUntil } from '../utils/servers';
+import type { SseClient } from '../utils/sse';
 import {
+  committedAndDelivered,
   committedOrderIds,
   delivery,
+  expectOneOrderPerKey,
+  expectWholeOrders,
   holdOrderNumbers,
   integrity,
   newOrderIds,
+  openAdminStream,
+  outboxDrained,
   report,
-  sleep,
-  steadyLoad,
+  startLoad,
+  storeWithMenu,
   tally,
-  waitUntil,
 } from './support';
 
 const TABLES = 10;
@@ -36,9 +40,7 @@ describe('reliability: SIGKILL of one of two instances under load', () => {
     env = await createTestEnv();
     survivor = await startApp(env);
     victim = await startMain(env, { LOG_LEVEL: 'warn' });
-    f = await storeFixture(survivor, TABLES);
-    const category = await createCategory(survivor.dataSource, f.store.id);
-    menuId = (await createMenu(survivor.dataSource, f.store.id, category.id, { price: 9000 })).id;
+    ({ f, menuId } = await storeWithMenu(survivor, TABLES, 9000));
   }, 120_000);
 
   afterAll(async () => {
@@ -52,21 +54,15 @@ describe('reliability: SIGKILL of one of two instances under load', () => {
   it('loses no committed order and no event', async () => {
     const began = Date.now();
     const child = victim!;
-    admin = await openSse(survivor.url, '/api/v1/admin/events', {
-      headers: { Authorization: `Bearer ${f.admin.token}` },
-    });
+    admin = await openAdminStream(survivor.url, f.admin.token);
     expect(admin.status).toBe(200);
     let alive = true;
-    let stopLoad = false;
-    let giveUpAt = Number.POSITIVE_INFINITY;
-    const load = steadyLoad({
+    const load = startLoad({
       tokens: f.tables.map((t) => t.token),
       menuId,
       // The load balancer stops sending to the dead instance once it has noticed.
       targets: () => (alive ? [child.url, survivor.url] : [survivor.url]),
       periodMs: 300,
-      stopped: () => stopLoad,
-      giveUpAt: () => giveUpAt,
       retryDelayMs: 100,
       keyPrefix: 'kill',
     });
@@ -85,29 +81,20 @@ describe('reliability: SIGKILL of one of two instances under load', () => {
     await sleep(500);
     await held.release();
     await sleep(3000);
-    stopLoad = true;
-    giveUpAt = Date.now() + 30_000;
-    const tablets = await load;
-
-    const attempts = tablets.flatMap((t) => t.attempts);
-    const keys = tablets.flatMap((t) => [...t.orders.entries()]);
-    const succeeded = keys.filter(([, id]) => id !== undefined);
+    const outcome = await load.finish();
+    const { attempts, keys, succeeded } = outcome;
     const onVictim = attempts.filter((x) => x.target === child.url);
     const cutOff = onVictim.filter((x) => x.error !== undefined && x.sentAt < killedAt);
     const cutOffKeys = new Set(cutOff.map((x) => x.key));
     // A cut-off request whose order had committed: its retry was answered by replay, not a second order.
     const committedBeforeCut = attempts.filter((x) => cutOffKeys.has(x.key) && x.replayed).length;
-    const committed = await committedOrderIds(survivor.dataSource, f.store.id);
-    await admin.waitFor(
-      (c) => committed.every((id) => newOrderIds(c).includes(id)),
-      30_000,
+    const committed = await committedAndDelivered(
+      survivor.dataSource,
+      f.store.id,
+      [admin],
       'every committed order on the survivor',
     );
-    await waitUntil(
-      async () => (await integrity(survivor.dataSource, f.store.id)).unpublishedEvents === 0,
-      30_000,
-      'every event published',
-    );
+    await outboxDrained(survivor.dataSource, f.store.id);
     const check = await integrity(survivor.dataSource, f.store.id);
     const events = delivery(committed, newOrderIds(admin));
 
@@ -150,16 +137,8 @@ describe('reliability: SIGKILL of one of two instances under load', () => {
     );
     expect(unclean).toEqual([]);
     expect(attempts.filter((x) => x.error !== undefined && x.target !== child.url)).toEqual([]);
-    expect(succeeded).toHaveLength(keys.length);
-    expect(committed.sort()).toEqual(succeeded.map(([, id]) => id as string).sort());
+    expectOneOrderPerKey(outcome, committed);
     expect(events).toMatchObject({ expected: keys.length, lost: 0, duplicated: 0, unexpected: 0 });
-    expect(check).toMatchObject({
-      orders: keys.length,
-      ordersWithoutItems: 0,
-      wrongTotals: 0,
-      ordersWithoutOneEvent: 0,
-      unfinishedKeys: 0,
-      unpublishedEvents: 0,
-    });
+    expectWholeOrders(check, keys.length);
   });
 });

@@ -1,22 +1,19 @@
-import { createCategory, createMenu } from '../factories';
-import { createTestEnv, startApp, TestApp, TestEnv } from '../utils/app';
-import { StoreFixture, storeFixture } from '../utils/auth';
-import { openSse, SseClient } from '../utils/sse';
+import type { TestApp } from '../utils/app';
+import { redis, sleep, waitUntil } from '../utils/servers';
+import type { SseClient } from '../utils/sse';
 import {
   Attempt,
   committedOrderIds,
   delivery,
-  ensureServicesUp,
   get,
   integrity,
   newOrderIds,
+  openAdminStream,
   placeOrder,
   ReadinessWatch,
-  redis,
   report,
-  sleep,
   tally,
-  waitUntil,
+  twoInstancesUnderFault,
 } from './support';
 
 const TABLES = 6;
@@ -55,32 +52,10 @@ async function cacheHits(app: TestApp): Promise<number> {
  * token checks read the database), readiness reports Redis down, and everything is back on Redis afterwards.
  */
 describe('reliability: Redis outage', () => {
-  let env: TestEnv;
-  let a: TestApp;
-  let b: TestApp;
-  let f: StoreFixture;
-  let menuId: string;
-  const streams: SseClient[] = [];
-
-  beforeAll(async () => {
-    await ensureServicesUp();
-    env = await createTestEnv();
-    a = await startApp(env);
-    b = await startApp(env);
-    f = await storeFixture(a, TABLES);
-    const category = await createCategory(a.dataSource, f.store.id);
-    menuId = (await createMenu(a.dataSource, f.store.id, category.id, { price: 7000 })).id;
-  });
-
-  afterAll(async () => {
-    for (const s of streams) s.close();
-    await ensureServicesUp();
-    await a?.close();
-    await b?.close();
-    await env?.dispose();
-  });
+  const d = twoInstancesUnderFault(TABLES, 7000);
 
   it('keeps menus, logins and orders working while Redis is down, then goes back to it', async () => {
+    const { a, b, f, menuId } = d;
     const began = Date.now();
     const apps = [a, b];
     const table = (i: number) => ({
@@ -227,10 +202,8 @@ describe('reliability: Redis outage', () => {
   });
 
   async function streamOn(on: TestApp): Promise<SseClient> {
-    const s = await openSse(on.url, '/api/v1/admin/events', {
-      headers: { Authorization: `Bearer ${f.admin.token}` },
-    });
-    streams.push(s);
+    const s = await openAdminStream(on.url, d.f.admin.token);
+    d.streams.push(s);
     return s;
   }
 });

@@ -1,15 +1,16 @@
-import { createCategory, createMenu } from '../factories';
 import { createTestEnv, startApp, TestApp, TestEnv } from '../utils/app';
-import { StoreFixture, storeFixture } from '../utils/auth';
-import { openSse, SseClient } from '../utils/sse';
+import type { StoreFixture } from '../utils/auth';
+import type { SseClient } from '../utils/sse';
 import {
   Attempt,
   committedOrderIds,
   delivery,
   integrity,
   newOrderIds,
+  openAdminStream,
   placeOrder,
   report,
+  storeWithMenu,
   tally,
 } from './support';
 
@@ -34,9 +35,7 @@ describe('reliability: retry storm on Idempotency-Key', () => {
     env = await createTestEnv();
     a = await startApp(env);
     b = await startApp(env);
-    f = await storeFixture(a, TABLES);
-    const category = await createCategory(a.dataSource, f.store.id);
-    menuId = (await createMenu(a.dataSource, f.store.id, category.id, { price: 5000 })).id;
+    ({ f, menuId } = await storeWithMenu(a, TABLES, 5000));
   });
 
   afterAll(async () => {
@@ -48,9 +47,7 @@ describe('reliability: retry storm on Idempotency-Key', () => {
 
   it('creates exactly one order per key', async () => {
     const began = Date.now();
-    admin = await openSse(b.url, '/api/v1/admin/events', {
-      headers: { Authorization: `Bearer ${f.admin.token}` },
-    });
+    admin = await openAdminStream(b.url, f.admin.token);
     expect(admin.status).toBe(200);
     const byKey = new Map<string, Array<Attempt & { key: string }>>();
     const send = async (i: number, copy: number): Promise<void> => {

@@ -1,132 +1,66 @@
-import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as net from 'node:net';
-import { promisify } from 'node:util';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { SseClient } from '../utils/sse';
+import { createCategory, createMenu } from '../factories';
+import { createTestEnv, startApp, TestApp, TestEnv } from '../utils/app';
+import { StoreFixture, storeFixture } from '../utils/auth';
+import { ensureServicesUp, sleep, waitUntil } from '../utils/servers';
+import { openSse, SseClient } from '../utils/sse';
 
 /**
- * Shared by the reliability suites: stopping and starting the servers of this machine (always started again, see
- * `ensureServicesUp`), a steady load of orders whose every attempt is recorded, and the checks that count what a
- * client and the database saw (events lost or duplicated, half-written orders).
+ * Shared by the reliability suites: a steady load of orders whose every attempt is recorded, and the checks that
+ * count what a client and the database saw (events lost or duplicated, half-written orders). Stopping and starting
+ * the servers of this machine: test/utils/servers.ts.
  */
-const run = promisify(execFile);
+// ---- the deployment ------------------------------------------------------------------------------------------
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it holds; returns how long that took. Throws after `timeoutMs`. */
-export async function waitUntil(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-  everyMs = 100,
-): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    let ok = false;
-    try {
-      ok = await check();
-    } catch {
-      ok = false;
-    }
-    if (ok) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not reached within ${timeoutMs} ms`);
-    await sleep(everyMs);
-  }
+/** A store with `tables` tables and one menu item at `price`, created through `app`. */
+export async function storeWithMenu(
+  app: TestApp,
+  tables: number,
+  price: number,
+): Promise<{ f: StoreFixture; menuId: string }> {
+  const f = await storeFixture(app, tables);
+  const category = await createCategory(app.dataSource, f.store.id);
+  const menuId = (await createMenu(app.dataSource, f.store.id, category.id, { price })).id;
+  return { f, menuId };
 }
 
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.setTimeout(1000, () => (socket.destroy(), resolve(false)));
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
+/** The admin dashboard's event stream on the instance at `url`; its status is for the caller to check. */
+export const openAdminStream = (url: string, token: string): Promise<SseClient> =>
+  openSse(url, '/api/v1/admin/events', { headers: { Authorization: `Bearer ${token}` } });
+
+export interface TwoInstances {
+  env: TestEnv;
+  a: TestApp;
+  b: TestApp;
+  f: StoreFixture;
+  menuId: string;
+  /** Closed after the tests. */
+  streams: SseClient[];
+}
+
+/**
+ * For a test that stops a shared server: registers the beforeAll and afterAll of two instances of one deployment
+ * (one fresh database) and a store of `tables` tables with one menu item at `price`. Every server of this machine
+ * is up before, and again afterwards whatever the test stopped. The fields are set once beforeAll has run.
+ */
+export function twoInstancesUnderFault(tables: number, price: number): TwoInstances {
+  const d: Partial<TwoInstances> & { streams: SseClient[] } = { streams: [] };
+  beforeAll(async () => {
+    await ensureServicesUp();
+    d.env = await createTestEnv();
+    d.a = await startApp(d.env);
+    d.b = await startApp(d.env);
+    Object.assign(d, await storeWithMenu(d.a, tables, price));
   });
-}
-
-async function succeeds(file: string, args: string[], timeout = 10_000): Promise<boolean> {
-  try {
-    await run(file, args, { timeout });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// ---- the servers ---------------------------------------------------------------------------------------------
-
-const pgVersion = (): string => fs.readdirSync('/etc/postgresql').sort().pop()!;
-const pgCtl = (action: 'start' | 'stop'): Promise<unknown> =>
-  run('pg_ctlcluster', ['--skip-systemctl-redirect', pgVersion(), 'main', action], { timeout: 60_000 });
-
-export const postgres = {
-  up: (): Promise<boolean> => succeeds('pg_isready', ['-h', '127.0.0.1', '-p', '5432', '-t', '2']),
-  /** Fast shutdown: sessions are terminated (57P01), open transactions roll back. */
-  stop: async (): Promise<void> => {
-    await pgCtl('stop');
-  },
-  start: async (): Promise<void> => {
-    if (!(await postgres.up())) await pgCtl('start').catch(() => undefined);
-    await waitUntil(() => postgres.up(), 60_000, 'PostgreSQL accepting connections', 250);
-  },
-};
-
-export const redis = {
-  up: async (): Promise<boolean> => {
-    try {
-      return (await run('redis-cli', ['-p', '6379', 'ping'], { timeout: 2000 })).stdout.trim() === 'PONG';
-    } catch {
-      return false;
-    }
-  },
-  stop: async (): Promise<void> => {
-    // redis-cli reports the connection closed by a successful shutdown as an error.
-    await run('redis-cli', ['-p', '6379', 'shutdown', 'nosave'], { timeout: 10_000 }).catch(() => undefined);
-    await waitUntil(async () => !(await redis.up()), 10_000, 'Redis stopped');
-  },
-  start: async (): Promise<void> => {
-    if (!(await redis.up())) {
-      await run('redis-server', [
-        '--daemonize',
-        'yes',
-        '--bind',
-        '127.0.0.1',
-        '-::1',
-        '--port',
-        '6379',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        '/var/lib/redis',
-        '--logfile',
-        '/var/log/redis/ci.log',
-      ]).catch(() => undefined);
-    }
-    await waitUntil(() => redis.up(), 60_000, 'Redis answering', 250);
-  },
-};
-
-export const rabbitmq = {
-  up: (): Promise<boolean> => portOpen(5672),
-  stop: async (): Promise<void> => {
-    await run('rabbitmqctl', ['stop_app'], { timeout: 60_000 });
-  },
-  start: async (): Promise<void> => {
-    if (!(await rabbitmq.up())) {
-      const started = await succeeds('rabbitmqctl', ['start_app'], 60_000);
-      // A node that is not running at all (not just its app) is started the way CI starts it.
-      if (!started) await run('rabbitmq-server', ['-detached']).catch(() => undefined);
-    }
-    await waitUntil(() => rabbitmq.up(), 90_000, 'RabbitMQ accepting connections', 250);
-  },
-};
-
-/** For afterAll: whatever happened, every server this machine shares is running again. */
-export async function ensureServicesUp(): Promise<void> {
-  await Promise.all([postgres.start(), redis.start(), rabbitmq.start()]);
+  afterAll(async () => {
+    for (const s of d.streams) s.close();
+    await ensureServicesUp();
+    await d.a?.close();
+    await d.b?.close();
+    await d.env?.dispose();
+  });
+  return d as TwoInstances;
 }
 
 // ---- load ------------------------------------------------------------------------------------------------------
@@ -287,6 +221,48 @@ export async function steadyLoad(options: SteadyLoadOptions): Promise<Tablet[]> 
   return tablets;
 }
 
+export interface LoadOutcome {
+  tablets: Tablet[];
+  attempts: Array<Attempt & { key: string; target: string }>;
+  /** Every logical order: its key, and the order id of its 201 (undefined when its tablet gave up). */
+  keys: Array<[string, string | undefined]>;
+  /** The logical orders that got their 201. */
+  succeeded: Array<[string, string | undefined]>;
+}
+
+export interface Load {
+  /** True once `finish` has been called. */
+  readonly stopping: boolean;
+  /**
+   * Starts no new logical order, leaves `graceMs` for the retries of those started, and waits for every tablet.
+   */
+  finish(graceMs?: number): Promise<LoadOutcome>;
+}
+
+/** A `steadyLoad` that runs until `finish` is called. */
+export function startLoad(options: Omit<SteadyLoadOptions, 'stopped' | 'giveUpAt'>): Load {
+  let stopping = false;
+  let giveUpAt = Number.POSITIVE_INFINITY;
+  const running = steadyLoad({ ...options, stopped: () => stopping, giveUpAt: () => giveUpAt });
+  return {
+    get stopping() {
+      return stopping;
+    },
+    async finish(graceMs = 30_000) {
+      stopping = true;
+      giveUpAt = Date.now() + graceMs;
+      const tablets = await running;
+      const keys = tablets.flatMap((t) => [...t.orders.entries()]);
+      return {
+        tablets,
+        attempts: tablets.flatMap((t) => t.attempts),
+        keys,
+        succeeded: keys.filter(([, id]) => id !== undefined),
+      };
+    },
+  };
+}
+
 /** Counts of attempts by outcome: `201`, `503`, `error:ECONNREFUSED`, … */
 export function tally(attempts: Attempt[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -403,6 +379,47 @@ export async function committedOrderIds(ds: DataSource, storeId: string): Promis
     storeId,
   ])) as Array<{ id: string }>;
   return rows.map((r) => r.id);
+}
+
+/** The store's committed orders, once each of `streams` has received every one of them (30 s at most). */
+export async function committedAndDelivered(
+  ds: DataSource,
+  storeId: string,
+  streams: SseClient[],
+  what: string,
+): Promise<string[]> {
+  const committed = await committedOrderIds(ds, storeId);
+  for (const s of streams) {
+    await s.waitFor((c) => committed.every((id) => newOrderIds(c).includes(id)), 30_000, what);
+  }
+  return committed;
+}
+
+/** Waits (30 s at most) until every event of the store is published; returns how long that took. */
+export const outboxDrained = (ds: DataSource, storeId: string): Promise<number> =>
+  waitUntil(
+    async () => (await integrity(ds, storeId)).unpublishedEvents === 0,
+    30_000,
+    'every event published',
+  );
+
+/** Every logical order of the load ended in exactly the committed orders of its 201s. */
+export function expectOneOrderPerKey(load: LoadOutcome, committed: string[]): void {
+  expect(load.succeeded).toHaveLength(load.keys.length);
+  expect(committed.sort()).toEqual(load.succeeded.map(([, id]) => id as string).sort());
+}
+
+/** The store holds `orders` orders, each whole, with one event, published, and its key finished. */
+export function expectWholeOrders(check: Integrity, orders: number, more: Partial<Integrity> = {}): void {
+  expect(check).toMatchObject({
+    orders,
+    ordersWithoutItems: 0,
+    wrongTotals: 0,
+    ordersWithoutOneEvent: 0,
+    unfinishedKeys: 0,
+    unpublishedEvents: 0,
+    ...more,
+  });
 }
 
 /** Readiness as a poller saw it: each change of status with its time. */

@@ -1,0 +1,137 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import { promisify } from 'node:util';
+
+/**
+ * Stopping and starting the servers this machine shares (PostgreSQL, Redis, RabbitMQ) with the commands CI uses.
+ * For the fault tests (`*.fault-spec.ts`), which must start again whatever they stopped, in a `finally` or
+ * `afterAll` (see `ensureServicesUp`).
+ */
+const run = promisify(execFile);
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Polls `check` until it holds (a check that throws counts as not yet); returns how long that took. Throws after
+ * `timeoutMs`.
+ */
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  everyMs = 100,
+): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    let ok = false;
+    try {
+      ok = await check();
+    } catch {
+      ok = false;
+    }
+    if (ok) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not reached within ${timeoutMs} ms`);
+    await sleep(everyMs);
+  }
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.setTimeout(1000, () => (socket.destroy(), resolve(false)));
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function succeeds(file: string, args: string[], timeout = 10_000): Promise<boolean> {
+  try {
+    await run(file, args, { timeout });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** How long `start` waits for a server to answer, and `stop` for it to be gone, unless told otherwise. */
+export interface WaitOptions {
+  waitMs?: number;
+}
+
+const pgVersion = (): string => fs.readdirSync('/etc/postgresql').sort().pop()!;
+const pgCtl = (action: 'start' | 'stop'): Promise<unknown> =>
+  run('pg_ctlcluster', ['--skip-systemctl-redirect', pgVersion(), 'main', action], { timeout: 60_000 });
+
+export const postgres = {
+  up: (): Promise<boolean> => succeeds('pg_isready', ['-h', '127.0.0.1', '-p', '5432', '-t', '2']),
+  /** Fast shutdown: sessions are terminated (57P01), open transactions roll back. */
+  stop: async (): Promise<void> => {
+    await pgCtl('stop');
+  },
+  start: async ({ waitMs = 60_000 }: WaitOptions = {}): Promise<void> => {
+    if (!(await postgres.up())) await pgCtl('start').catch(() => undefined);
+    await waitUntil(() => postgres.up(), waitMs, 'PostgreSQL accepting connections', 250);
+  },
+};
+
+export const redis = {
+  up: async (): Promise<boolean> => {
+    try {
+      return (await run('redis-cli', ['-p', '6379', 'ping'], { timeout: 2000 })).stdout.trim() === 'PONG';
+    } catch {
+      return false;
+    }
+  },
+  stop: async ({ waitMs = 10_000 }: WaitOptions = {}): Promise<void> => {
+    // redis-cli reports the connection closed by a successful shutdown as an error.
+    await run('redis-cli', ['-p', '6379', 'shutdown', 'nosave'], { timeout: 10_000 }).catch(() => undefined);
+    await waitUntil(async () => !(await redis.up()), waitMs, 'Redis stopped');
+  },
+  start: async ({ waitMs = 60_000 }: WaitOptions = {}): Promise<void> => {
+    if (!(await redis.up())) {
+      await run('redis-server', [
+        '--daemonize',
+        'yes',
+        '--bind',
+        '127.0.0.1',
+        '-::1',
+        '--port',
+        '6379',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        '/var/lib/redis',
+        '--logfile',
+        '/var/log/redis/ci.log',
+      ]).catch(() => undefined);
+    }
+    await waitUntil(() => redis.up(), waitMs, 'Redis answering', 250);
+  },
+};
+
+/** `rabbitmqctl <args>`; its output. */
+export const rabbitmqctl = async (...args: string[]): Promise<string> =>
+  (await run('rabbitmqctl', args, { timeout: 60_000 })).stdout;
+
+export const rabbitmq = {
+  up: (): Promise<boolean> => portOpen(5672),
+  stop: async (): Promise<void> => {
+    await rabbitmqctl('stop_app');
+  },
+  start: async ({ waitMs = 90_000 }: WaitOptions = {}): Promise<void> => {
+    if (!(await rabbitmq.up())) {
+      const started = await succeeds('rabbitmqctl', ['start_app'], 60_000);
+      // A node that is not running at all (not just its app) is started the way CI starts it.
+      if (!started) await run('rabbitmq-server', ['-detached']).catch(() => undefined);
+    }
+    await waitUntil(() => rabbitmq.up(), waitMs, 'RabbitMQ accepting connections', 250);
+  },
+};
+
+/** For afterAll: whatever happened, every server this machine shares is running again. */
+export async function ensureServicesUp(): Promise<void> {
+  await Promise.all([postgres.start(), redis.start(), rabbitmq.start()]);
+}
