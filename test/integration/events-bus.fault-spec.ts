@@ -37,6 +37,13 @@ import { openSse, SseClient } from '../utils/sse';
   };
   const orderIds = (c: SseClient): string[] =>
     c.events.filter((e) => e.event === 'new_order').map((e) => e.json.order.id as string);
+  const unpublishedEvents = async (on: TestApp): Promise<number> => {
+    const [{ n }] = (await on.dataSource.query(
+      `SELECT count(*)::int AS n FROM events WHERE store_id = $1 AND published_at IS NULL`,
+      [f.store.id],
+    )) as Array<{ n: number }>;
+    return n;
+  };
 
   beforeAll(async () => {
     env = await createTestEnv();
@@ -146,18 +153,7 @@ import { openSse, SseClient } from '../utils/sse';
       expect(ids).toEqual(ids.map((_, i) => ids[0] + i));
     }
     // The relay published what piled up once the broker was back.
-    await waitUntil(
-      async () => {
-        const [{ n }] = (await a.dataSource.query(
-          `SELECT count(*)::int AS n FROM events WHERE store_id = $1 AND published_at IS NULL`,
-          [f.store.id],
-        )) as Array<{ n: number }>;
-        return n === 0;
-      },
-      20_000,
-      'every event published',
-      50,
-    );
+    await waitUntil(async () => (await unpublishedEvents(a)) === 0, 20_000, 'every event published', 50);
     // New events flow through the bus again.
     const later = await placeOrder(a);
     await onB.waitFor((c) => orderIds(c).includes(later.id), 2000, 'an order after the outage');
@@ -171,28 +167,13 @@ import { openSse, SseClient } from '../utils/sse';
       // A and B stop relaying too, so that only what happens after C is gone can publish C's rows.
       await Promise.all([a, b, c].map((x) => x.app.get(OutboxRelay).pause()));
       const orphans = [await placeOrder(c), await placeOrder(c, 1)];
-      const [{ n }] = (await c.dataSource.query(
-        `SELECT count(*)::int AS n FROM events WHERE store_id = $1 AND published_at IS NULL`,
-        [f.store.id],
-      )) as Array<{ n: number }>;
-      expect(n).toBe(2);
+      expect(await unpublishedEvents(c)).toBe(2);
       await c.close();
       closed = true;
       a.app.get(OutboxRelay).resume();
       b.app.get(OutboxRelay).resume();
       await onB.waitFor((x) => orphans.every((o) => orderIds(x).includes(o.id)), 5000, "C's orders");
-      await waitUntil(
-        async () => {
-          const [{ m }] = (await a.dataSource.query(
-            `SELECT count(*)::int AS m FROM events WHERE store_id = $1 AND published_at IS NULL`,
-            [f.store.id],
-          )) as Array<{ m: number }>;
-          return m === 0;
-        },
-        10_000,
-        "C's events published",
-        50,
-      );
+      await waitUntil(async () => (await unpublishedEvents(a)) === 0, 10_000, "C's events published", 50);
       expect(orderIds(onB)).toEqual(orphans.map((o) => o.id));
     } finally {
       a.app.get(OutboxRelay).resume();

@@ -1,8 +1,4 @@
-import { createTestEnv, startApp, TestApp, TestEnv } from '../utils/app';
-import type { StoreFixture } from '../utils/auth';
-import { Child, startMain } from '../utils/main-process';
 import { sleep, waitUntil } from '../utils/servers';
-import type { SseClient } from '../utils/sse';
 import {
   committedAndDelivered,
   committedOrderIds,
@@ -10,12 +6,12 @@ import {
   expectOneOrderPerKey,
   expectWholeOrders,
   holdOrderNumbers,
+  instanceAndChild,
   integrity,
   newOrderIds,
   openAdminStream,
   report,
   startLoad,
-  storeWithMenu,
   tally,
 } from './support';
 
@@ -27,33 +23,13 @@ const TABLES = 10;
  * and it exits 0 with every committed order's event published and delivered once.
  */
 describe('reliability: SIGTERM of one of two instances under load', () => {
-  let env: TestEnv;
-  let other: TestApp;
-  let draining: Child | undefined;
-  let f: StoreFixture;
-  let menuId: string;
-  let admin: SseClient | undefined;
-
-  beforeAll(async () => {
-    env = await createTestEnv();
-    other = await startApp(env);
-    draining = await startMain(env, { LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '10000' });
-    ({ f, menuId } = await storeWithMenu(other, TABLES, 4000));
-  }, 120_000);
-
-  afterAll(async () => {
-    admin?.close();
-    if (draining && draining.proc.exitCode === null && draining.proc.signalCode === null) {
-      draining.proc.kill('SIGKILL');
-    }
-    await other?.close();
-    await env?.dispose();
-  });
+  const d = instanceAndChild(TABLES, 4000, { LOG_LEVEL: 'info', SHUTDOWN_GRACE_MS: '10000' });
 
   it('answers every accepted request and fails none', async () => {
+    const { env, app: other, child, f, menuId } = d;
     const began = Date.now();
-    const child = draining!;
-    admin = await openAdminStream(other.url, f.admin.token);
+    const admin = await openAdminStream(other.url, f.admin.token);
+    d.streams.push(admin);
     expect(admin.status).toBe(200);
     let exited = false;
     const load = startLoad({

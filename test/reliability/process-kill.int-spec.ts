@@ -1,8 +1,4 @@
-import { createTestEnv, startApp, TestApp, TestEnv } from '../utils/app';
-import type { StoreFixture } from '../utils/auth';
-import { Child, startMain } from '../utils/main-process';
 import { sleep, waitUntil } from '../utils/servers';
-import type { SseClient } from '../utils/sse';
 import {
   committedAndDelivered,
   committedOrderIds,
@@ -10,13 +6,13 @@ import {
   expectOneOrderPerKey,
   expectWholeOrders,
   holdOrderNumbers,
+  instanceAndChild,
   integrity,
   newOrderIds,
   openAdminStream,
   outboxDrained,
   report,
   startLoad,
-  storeWithMenu,
   tally,
 } from './support';
 
@@ -29,32 +25,13 @@ const TABLES = 10;
  * relay publishes whatever the dead instance committed but had not published, and its dashboard gets each once.
  */
 describe('reliability: SIGKILL of one of two instances under load', () => {
-  let env: TestEnv;
-  let survivor: TestApp;
-  let victim: Child | undefined;
-  let f: StoreFixture;
-  let menuId: string;
-  let admin: SseClient | undefined;
-
-  beforeAll(async () => {
-    env = await createTestEnv();
-    survivor = await startApp(env);
-    victim = await startMain(env, { LOG_LEVEL: 'warn' });
-    ({ f, menuId } = await storeWithMenu(survivor, TABLES, 9000));
-  }, 120_000);
-
-  afterAll(async () => {
-    admin?.close();
-    if (victim && victim.proc.exitCode === null && victim.proc.signalCode === null)
-      victim.proc.kill('SIGKILL');
-    await survivor?.close();
-    await env?.dispose();
-  });
+  const d = instanceAndChild(TABLES, 9000, { LOG_LEVEL: 'warn' });
 
   it('loses no committed order and no event', async () => {
+    const { env, app: survivor, child, f, menuId } = d;
     const began = Date.now();
-    const child = victim!;
-    admin = await openAdminStream(survivor.url, f.admin.token);
+    const admin = await openAdminStream(survivor.url, f.admin.token);
+    d.streams.push(admin);
     expect(admin.status).toBe(200);
     let alive = true;
     const load = startLoad({

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createCategory, createMenu } from '../factories';
 import { createTestEnv, startApp, TestApp, TestEnv } from '../utils/app';
 import { StoreFixture, storeFixture } from '../utils/auth';
+import { Child, startMain } from '../utils/main-process';
 import { ensureServicesUp, sleep, waitUntil } from '../utils/servers';
 import { openSse, SseClient } from '../utils/sse';
 
@@ -61,6 +62,46 @@ export function twoInstancesUnderFault(tables: number, price: number): TwoInstan
     await d.env?.dispose();
   });
   return d as TwoInstances;
+}
+
+export interface InstanceAndChild {
+  env: TestEnv;
+  /** The instance in this process. */
+  app: TestApp;
+  /** The other instance: the real entry point in a child process. */
+  child: Child;
+  f: StoreFixture;
+  menuId: string;
+  /** Closed after the tests. */
+  streams: SseClient[];
+}
+
+/**
+ * For a test that signals or kills an instance: registers the beforeAll and afterAll of two instances of one
+ * deployment (one fresh database), one in this process and one the real entry point in a child process with
+ * `childVars` in its environment, and a store of `tables` tables with one menu item at `price`. A child still
+ * running at the end is killed. The fields are set once beforeAll has run.
+ */
+export function instanceAndChild(
+  tables: number,
+  price: number,
+  childVars: Record<string, string>,
+): InstanceAndChild {
+  const d: Partial<InstanceAndChild> & { streams: SseClient[] } = { streams: [] };
+  beforeAll(async () => {
+    d.env = await createTestEnv();
+    d.app = await startApp(d.env);
+    d.child = await startMain(d.env, childVars);
+    Object.assign(d, await storeWithMenu(d.app, tables, price));
+  }, 120_000);
+  afterAll(async () => {
+    for (const s of d.streams) s.close();
+    const proc = d.child?.proc;
+    if (proc && proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    await d.app?.close();
+    await d.env?.dispose();
+  });
+  return d as InstanceAndChild;
 }
 
 // ---- load ------------------------------------------------------------------------------------------------------
