@@ -107,10 +107,9 @@ export class AuthService {
 }
 
 /**
- * Parts are URI-encoded so that no two different logins share a key. A lone UTF-16 surrogate (valid in JSON, but
- * encodeURIComponent throws on it: a 500) becomes U+FFFD first; no store code or username holds one, so such a
- * login only ever fails, and those sharing a key costs nothing.
+ * Parts are URI-encoded so that no two different logins share a key. A lone UTF-16 surrogate, on which
+ * encodeURIComponent throws, never gets here: the JSON body parser refuses it (common/http/json-body.ts).
  */
 function lockoutKey(kind: string, ...parts: string[]): string {
-  return [kind, ...parts.map((p) => encodeURIComponent(p.replace(/[\ud800-\udfff]/gu, '\ufffd')))].join(':');
+  return [kind, ...parts.map((p) => encodeURIComponent(p))].join(':');
 }
