@@ -206,7 +206,8 @@ async function generateHistory(dbUrl: string, store: BenchStore): Promise<void> 
        FROM session_history s
        CROSS JOIN LATERAL generate_series(1, 2 + (abs(hashtext(s.id::text)) % 4)) AS n
        CROSS JOIN LATERAL (
-         SELECT jsonb_agg(jsonb_build_object('menuId', m.id, 'menuName', m.name, 'unitPrice', m.price,
+         SELECT jsonb_agg(jsonb_build_object('menuId', m.id, 'menuName', m.name, 'menuPrice', m.price,
+                                             'options', '[]'::jsonb, 'note', null, 'unitPrice', m.price,
                                              'quantity', 1 + (l % 2)) ORDER BY l) AS items,
                 sum(m.price * (1 + (l % 2)))::int AS total
            FROM generate_series(0, n % 3) AS l

@@ -2,14 +2,18 @@
  * POST /api/v1/orders under load: the application beside a raw node:http + pg server doing the same database
  * work (bench/raw/orders-raw-server.ts), in one run, on one fresh PostgreSQL database.
  *
- * Each request: 3 lines, a fresh Idempotency-Key, tables taken round-robin over 5 stores × 2 tables.
- * Prints req/s, p50 and p99 of both and the ratios; targets: app >= 70 % of raw throughput, p99 <= 1.5 × raw.
+ * Each request: 3 lines, a fresh Idempotency-Key, tables taken round-robin over 5 stores × 2 tables. Two cases:
+ * `plain` lines, and `options` lines that each carry two options (one of a required group of 3, one of an
+ * optional group of 3 priced extras) and a note.
+ * Prints req/s, p50 and p99 of both and the ratios; targets: app >= 70 % of raw throughput, p99 <= 1.5 × raw,
+ * and an order with options costing the app at most 15 % more than a plain one (req/s plain / options <= 1.15).
  *
  *   node_modules/.bin/node -r ts-node/register/transpile-only bench/orders.bench.ts
  *
  * BENCH_DURATION (seconds per run, 15), BENCH_CONNECTIONS (10,50), DATABASE_POOL_MAX (10, both servers),
  * BENCH_DATABASE_URL (admin URL, postgres://postgres@127.0.0.1:5432/postgres), BENCH_PROFILE (a directory:
- * the app writes a V8 CPU profile there), BENCH_TARGETS (raw,app: which servers to load).
+ * the app writes a V8 CPU profile there), BENCH_TARGETS (raw,app: which servers to load), BENCH_CASES
+ * (plain,options). The raw server prepares its statements as the app does (RAW_PREPARED=0 to compare unprepared).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -35,6 +39,10 @@ const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '10,50').split(',').map(Nu
 const POOL_MAX = process.env.DATABASE_POOL_MAX ?? '10';
 /** Which servers to load: both by default; one alone is handy under BENCH_PROFILE. */
 const TARGETS = new Set((process.env.BENCH_TARGETS ?? 'raw,app').split(','));
+const CASES = (process.env.BENCH_CASES ?? 'plain,options').split(',') as Case[];
+type Case = 'plain' | 'options';
+/** Per store: menus 0-5 have no option groups; menus 6-11 list a required and an optional group. */
+const PLAIN_MENUS = 6;
 const NONE: Figures = { requests: 0, rps: NaN, p50: NaN, p99: NaN, errors: 0, non2xx: 0 };
 
 interface Caller {
@@ -42,12 +50,55 @@ interface Caller {
   body: string;
 }
 
-function callers(stores: BenchStore[]): Caller[] {
-  return stores.flatMap((store) =>
+interface StoreOptions {
+  required: string[];
+  extra: string[];
+}
+
+/** A required group (맵기, exactly 1 of 3) and an optional one (토핑, up to 3 of 3 priced) on menus 6-11. */
+async function seedOptions(url: string, store: BenchStore): Promise<StoreOptions> {
+  const group = async (name: string, min: number, max: number, prices: number[]): Promise<string[]> => {
+    const [g] = await query<{ id: string }>(
+      url,
+      `INSERT INTO option_groups (store_id, name, min_select, max_select) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [store.id, name, min, max],
+    );
+    const rows = await query<{ id: string }>(
+      url,
+      `INSERT INTO options (store_id, group_id, name, price, display_order)
+       SELECT $1, $2, $3 || ' ' || n, ($4::int[])[n], n FROM generate_series(1, cardinality($4::int[])) n
+       RETURNING id`,
+      [store.id, g.id, name, prices],
+    );
+    await query(
+      url,
+      `INSERT INTO menu_option_groups (store_id, menu_id, group_id, position)
+       SELECT $1, m, $2, $3 FROM unnest($4::uuid[]) m`,
+      [store.id, g.id, min > 0 ? 0 : 1, store.menus.slice(PLAIN_MENUS)],
+    );
+    return rows.map((r) => r.id);
+  };
+  return {
+    required: await group('맵기', 1, 1, [0, 0, 0]),
+    extra: await group('토핑', 0, 3, [500, 1000, 1500]),
+  };
+}
+
+function callers(stores: BenchStore[], options: StoreOptions[], kind: Case): Caller[] {
+  return stores.flatMap((store, s) =>
     store.tables.map((table, i) => ({
       token: table.token ?? '',
       body: JSON.stringify({
-        items: [0, 1, 2].map((n) => ({ menuId: store.menus[(i + n) % store.menus.length], quantity: n + 1 })),
+        items: [0, 1, 2].map((n) => {
+          const k = (i + n) % PLAIN_MENUS;
+          if (kind === 'plain') return { menuId: store.menus[k], quantity: n + 1 };
+          return {
+            menuId: store.menus[PLAIN_MENUS + k],
+            quantity: n + 1,
+            optionIds: [options[s].required[k % 3], options[s].extra[(k + 1) % 3]],
+            note: '덜 맵게 해주세요',
+          };
+        }),
       }),
     })),
   );
@@ -93,60 +144,80 @@ async function main(): Promise<void> {
     });
     servers.push(raw);
 
-    const stores = await seedStores(db, 5, 2, 6);
+    const stores = await seedStores(db, 5, 2, PLAIN_MENUS * 2);
+    const options: StoreOptions[] = [];
+    for (const store of stores) options.push(await seedOptions(db.url, store));
     for (const store of stores) {
       for (const table of store.tables) table.token = await tableLogin(app, store, table.number);
     }
-    const list = callers(stores);
+    const lists = new Map(CASES.map((kind) => [kind, callers(stores, options, kind)]));
 
-    // Both answer one order correctly before they are loaded.
-    for (const server of [raw, app]) {
-      const res = await postJson(`${server.url}/api/v1/orders`, JSON.parse(list[0].body), {
-        Authorization: `Bearer ${list[0].token}`,
-        'Idempotency-Key': randomUUID(),
-      });
-      if (res.status !== 201) throw new Error(`${server.url}: ${res.status} ${JSON.stringify(res.body)}`);
+    // Both answer one order of each case correctly, and alike, before they are loaded.
+    for (const list of lists.values()) {
+      const totals: unknown[] = [];
+      for (const server of [raw, app]) {
+        const res = await postJson(`${server.url}/api/v1/orders`, JSON.parse(list[0].body), {
+          Authorization: `Bearer ${list[0].token}`,
+          'Idempotency-Key': randomUUID(),
+        });
+        if (res.status !== 201) throw new Error(`${server.url}: ${res.status} ${JSON.stringify(res.body)}`);
+        totals.push(JSON.stringify([res.body.totalAmount, (res.body.items as unknown[]).length]));
+      }
+      if (totals[0] !== totals[1])
+        throw new Error(`raw and app disagree on an order: ${totals.join(' vs ')}`);
     }
 
     console.log(
       `POST /api/v1/orders, 3 lines, fresh Idempotency-Key, 5 stores × 2 tables, pool ${POOL_MAX}, ${DURATION} s per run`,
     );
-    const rows: Array<{ c: number; raw: Figures; app: Figures; rawPeak: number; appPeak: number }> = [];
-    for (const c of CONNECTIONS) {
-      // A short warm-up each (JIT, pool connections, plan caches), then the measured runs; the peak RSS of each
-      // server process covers its warm-up and run at this connection count.
-      let rawFigures = NONE;
-      let appFigures = NONE;
-      let rawPeak = NaN;
-      let appPeak = NaN;
-      if (TARGETS.has('raw')) {
-        resetPeak(raw.pid);
-        await load(raw, list, c, 3);
-        rawFigures = await load(raw, list, c, DURATION);
-        rawPeak = memoryOf(raw.pid).peak;
+    type Row = { kind: Case; c: number; raw: Figures; app: Figures; rawPeak: number; appPeak: number };
+    const rows: Row[] = [];
+    for (const kind of CASES) {
+      const list = lists.get(kind) as Caller[];
+      for (const c of CONNECTIONS) {
+        // A short warm-up each (JIT, pool connections, plan caches), then the measured runs; the peak RSS of
+        // each server process covers its warm-up and run at this connection count.
+        let rawFigures = NONE;
+        let appFigures = NONE;
+        let rawPeak = NaN;
+        let appPeak = NaN;
+        if (TARGETS.has('raw')) {
+          resetPeak(raw.pid);
+          await load(raw, list, c, 3);
+          rawFigures = await load(raw, list, c, DURATION);
+          rawPeak = memoryOf(raw.pid).peak;
+        }
+        if (TARGETS.has('app')) {
+          resetPeak(app.pid);
+          await load(app, list, c, 3);
+          appFigures = await load(app, list, c, DURATION);
+          appPeak = memoryOf(app.pid).peak;
+        }
+        rows.push({ kind, c, raw: rawFigures, app: appFigures, rawPeak, appPeak });
       }
-      if (TARGETS.has('app')) {
-        resetPeak(app.pid);
-        await load(app, list, c, 3);
-        appFigures = await load(app, list, c, DURATION);
-        appPeak = memoryOf(app.pid).peak;
-      }
-      rows.push({ c, raw: rawFigures, app: appFigures, rawPeak, appPeak });
     }
+    const met = (r: Figures, a: Figures) =>
+      a.rps / r.rps >= 0.7 && a.p99 / r.p99 <= 1.5 && r.errors + r.non2xx + a.errors + a.non2xx === 0;
+    /** How much more an order with options costs the app than a plain one at the same connections. */
+    const optionCost = (row: Row): number => {
+      const plain = rows.find((r) => r.kind === 'plain' && r.c === row.c);
+      return row.kind === 'options' && plain ? plain.app.rps / row.app.rps : NaN;
+    };
 
     console.log(
-      '\nconn | raw req/s   p50   p99 | app req/s   p50   p99 | app/raw req/s  p99 ratio | errors (raw/app) | peak RSS MiB (raw/app) | targets',
+      '\ncase    conn | raw req/s   p50   p99 | app req/s   p50   p99 | app/raw req/s  p99 ratio | errors (raw/app) | peak RSS MiB (raw/app) | plain/options app | targets',
     );
-    for (const { c, raw: r, app: a, rawPeak, appPeak } of rows) {
-      const throughput = a.rps / r.rps;
-      const tail = a.p99 / r.p99;
-      const ok = throughput >= 0.7 && tail <= 1.5 && r.errors + r.non2xx + a.errors + a.non2xx === 0;
+    for (const row of rows) {
+      const { kind, c, raw: r, app: a, rawPeak, appPeak } = row;
+      const cost = optionCost(row);
+      const ok = met(r, a) && !(cost > 1.15);
       console.log(
-        `${String(c).padStart(4)} | ${fmt(r.rps).padStart(9)} ${String(r.p50).padStart(5)} ${String(r.p99).padStart(5)} | ` +
+        `${kind.padEnd(7)} ${String(c).padStart(4)} | ${fmt(r.rps).padStart(9)} ${String(r.p50).padStart(5)} ${String(r.p99).padStart(5)} | ` +
           `${fmt(a.rps).padStart(9)} ${String(a.p50).padStart(5)} ${String(a.p99).padStart(5)} | ` +
-          `${fmt(throughput * 100).padStart(12)} % ${fmt(tail, 2).padStart(9)}× | ` +
+          `${fmt((a.rps / r.rps) * 100).padStart(12)} % ${fmt(a.p99 / r.p99, 2).padStart(9)}× | ` +
           `${r.errors + r.non2xx}/${a.errors + a.non2xx}`.padEnd(16) +
           ` | ${`${fmt(mib(rawPeak), 0)}/${fmt(mib(appPeak), 0)}`.padEnd(22)}` +
+          ` | ${(Number.isFinite(cost) ? `${fmt(cost, 2)}×` : '-').padStart(17)}` +
           ` | ${ok ? 'met' : 'MISSED'}`,
       );
     }
@@ -163,20 +234,26 @@ async function main(): Promise<void> {
     console.log('latencies in ms (autocannon); figures are printed, never asserted');
     emitResult({
       bench: 'orders',
-      title: `POST /api/v1/orders (3 lines, fresh Idempotency-Key, 5 stores × 2 tables, pool ${POOL_MAX}, ${DURATION} s)`,
+      title: `POST /api/v1/orders (3 lines, fresh Idempotency-Key, 5 stores × 2 tables, pool ${POOL_MAX}, ${DURATION} s; with options: 2 options and a note per line)`,
       baseline:
-        'bare node:http + pg doing the same database work in one transaction (bench/raw/orders-raw-server.ts)',
-      rows: rows.map(({ c, raw: r, app: a, rawPeak, appPeak }) => ({
-        case: `${c} connections`,
-        app: { rps: a.rps, p50: a.p50, p99: a.p99, errors: a.errors + a.non2xx, memory: mib(appPeak) },
-        raw: { rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors + r.non2xx, memory: mib(rawPeak) },
-        memoryUnit: 'MiB peak RSS',
-        target: {
-          text: 'req/s ≥ 70 % of raw, p99 ≤ 1.5× raw, 0 errors',
-          met:
-            a.rps / r.rps >= 0.7 && a.p99 / r.p99 <= 1.5 && r.errors + r.non2xx + a.errors + a.non2xx === 0,
-        },
-      })),
+        'bare node:http + pg doing the same database work in one transaction, prepared statements (bench/raw/orders-raw-server.ts)',
+      rows: rows.map((row) => {
+        const { kind, c, raw: r, app: a, rawPeak, appPeak } = row;
+        const cost = optionCost(row);
+        return {
+          case: `${kind === 'plain' ? '' : 'with options, '}${c} connections`,
+          app: { rps: a.rps, p50: a.p50, p99: a.p99, errors: a.errors + a.non2xx, memory: mib(appPeak) },
+          raw: { rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors + r.non2xx, memory: mib(rawPeak) },
+          memoryUnit: 'MiB peak RSS',
+          target: {
+            text:
+              kind === 'plain'
+                ? 'req/s ≥ 70 % of raw, p99 ≤ 1.5× raw, 0 errors'
+                : `req/s ≥ 70 % of raw, p99 ≤ 1.5× raw, 0 errors; plain/options app req/s ${fmt(cost, 2)} ≤ 1.15`,
+            met: met(r, a) && !(cost > 1.15),
+          },
+        };
+      }),
       notes: [
         `rows written: ${counts.orders} orders, ${counts.events} events, ${counts.keys} idempotency keys`,
       ],

@@ -21,6 +21,9 @@ interface Sql {
 interface Line {
   menuId: string;
   menuName: string;
+  menuPrice: number;
+  options: Array<{ optionId: string; groupName: string; name: string; price: number }>;
+  note: string | null;
   unitPrice: number;
   quantity: number;
 }
@@ -76,6 +79,7 @@ async function page(pool: Pool, sql: Sql, storeId: string, tableId: string, quer
     tableNumber: number;
     sessionId: string;
     status: string;
+    note: string | null;
     items: Line[];
     createdAt: Date;
     updatedAt: Date;
@@ -91,6 +95,7 @@ async function page(pool: Pool, sql: Sql, storeId: string, tableId: string, quer
       tableNumber: o.tableNumber,
       sessionId: o.sessionId,
       status: o.status,
+      note: o.note,
       items,
       totalAmount: items.reduce((sum, l) => sum + l.subtotal, 0),
       createdAt: iso(o.createdAt),

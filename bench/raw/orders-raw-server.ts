@@ -3,7 +3,8 @@
  * database work as the application in one transaction, and nothing else (no framework, no validation
  * library, no JWT signature check: the token's payload is only decoded for storeId and tableId).
  *
- *   claim the Idempotency-Key (primary key insert) → menus of the store in one query → the table's active
+ *   claim the Idempotency-Key (primary key insert) → menus of the store with their option groups and options
+ *   in one query (options checked against each group's min/max, priced and snapshotted) → the table's active
  *   session (found FOR SHARE, or created) → one last statement holding both per-store locks: counter row,
  *   order, items, response stored on the key, outbox event with the per-store event sequence → COMMIT.
  *
@@ -20,6 +21,19 @@ import { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 interface Line {
   menuId: string;
   quantity: number;
+  optionIds: string[];
+  note: string | null;
+}
+
+// oxlint-disable-next-line no-control-regex -- the same note rule as the application
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f]/;
+
+function parseNote(value: unknown, max: number): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || CONTROL.test(value)) throw new HttpError(400, 'VALIDATION_ERROR');
+  const note = value.trim();
+  if (note.length > max) throw new HttpError(400, 'VALIDATION_ERROR');
+  return note || null;
 }
 
 class HttpError extends Error {
@@ -42,22 +56,70 @@ function principal(req: http.IncomingMessage): { storeId: string; tableId: strin
   return { storeId: claims.storeId, tableId: claims.tableId };
 }
 
-function parseLines(body: unknown): Line[] {
+function parseLines(body: unknown): { lines: Line[]; note: string | null } {
   const items = (body as { items?: unknown })?.items;
   if (!Array.isArray(items) || items.length < 1 || items.length > 50)
     throw new HttpError(400, 'VALIDATION_ERROR');
   const seen = new Set<string>();
-  return items.map((raw: { menuId?: unknown; quantity?: unknown }) => {
-    const { menuId, quantity } = raw ?? {};
-    if (typeof menuId !== 'string' || !UUID.test(menuId) || seen.has(menuId)) {
-      throw new HttpError(400, 'VALIDATION_ERROR');
+  const lines = items.map(
+    (raw: { menuId?: unknown; quantity?: unknown; optionIds?: unknown; note?: unknown }) => {
+      const { menuId, quantity, optionIds = [] } = raw ?? {};
+      if (typeof menuId !== 'string' || !UUID.test(menuId)) throw new HttpError(400, 'VALIDATION_ERROR');
+      if (!Number.isInteger(quantity) || (quantity as number) < 1 || (quantity as number) > 100) {
+        throw new HttpError(400, 'VALIDATION_ERROR');
+      }
+      if (!Array.isArray(optionIds) || optionIds.some((id) => typeof id !== 'string' || !UUID.test(id))) {
+        throw new HttpError(400, 'VALIDATION_ERROR');
+      }
+      const note = parseNote(raw.note, 100);
+      const identity = `${menuId}|${[...(optionIds as string[])].sort().join(',')}|${note ?? ''}`;
+      if (seen.has(identity)) throw new HttpError(400, 'VALIDATION_ERROR');
+      seen.add(identity);
+      return { menuId, quantity: quantity as number, optionIds: optionIds as string[], note };
+    },
+  );
+  return { lines, note: parseNote((body as { note?: unknown }).note, 200) };
+}
+
+interface MenuRow {
+  id: string;
+  name: string;
+  price: number;
+  is_available: boolean;
+  group_id: string | null;
+  group_name: string | null;
+  min_select: number | null;
+  max_select: number | null;
+  option_id: string | null;
+  option_name: string | null;
+  option_price: number | null;
+  option_available: boolean | null;
+}
+
+interface RawGroup {
+  id: string;
+  name: string;
+  min: number;
+  max: number;
+  options: Array<{ id: string; name: string; price: number; available: boolean }>;
+}
+
+/** Checks a line's options against its menu's groups and snapshots them in group, then option, order. */
+function chooseOptions(groups: RawGroup[], optionIds: string[]) {
+  const chosen = new Set(optionIds);
+  if (chosen.size !== optionIds.length) throw new HttpError(400, 'OPTION_SELECTION_INVALID');
+  const out: Array<{ optionId: string; groupName: string; name: string; price: number }> = [];
+  for (const group of groups) {
+    const picked = group.options.filter((o) => chosen.has(o.id));
+    if (picked.length < group.min || picked.length > group.max)
+      throw new HttpError(400, 'OPTION_SELECTION_INVALID');
+    for (const o of picked) {
+      if (!o.available) throw new HttpError(409, 'OPTION_UNAVAILABLE');
+      out.push({ optionId: o.id, groupName: group.name, name: o.name, price: o.price });
     }
-    if (!Number.isInteger(quantity) || (quantity as number) < 1 || (quantity as number) > 100) {
-      throw new HttpError(400, 'VALIDATION_ERROR');
-    }
-    seen.add(menuId);
-    return { menuId, quantity: quantity as number };
-  });
+  }
+  if (out.length !== chosen.size) throw new HttpError(404, 'OPTION_NOT_FOUND');
+  return out;
 }
 
 const ISO = `to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -77,7 +139,7 @@ const EVENT_CTES = `, seq AS (
   )`;
 
 // $1 store, $2 table, $3 session, $4 order id, $5 total, $6 lines json, $7 order json (all but its number,
-// table number and times), $8 idempotency key (null when none).
+// table number and times), $8 idempotency key (null when none), $9 order note.
 const placeOrderSql = (withEvent: boolean) => `
   WITH counter AS (
     INSERT INTO order_number_counters AS c (store_id, business_date, last_number)
@@ -85,12 +147,13 @@ const placeOrderSql = (withEvent: boolean) => `
     ON CONFLICT (store_id, business_date) DO UPDATE SET last_number = c.last_number + 1
     RETURNING last_number, business_date
   ), ord AS (
-    INSERT INTO orders (id, store_id, table_id, session_id, order_number, business_date, total_amount)
-    SELECT $4::uuid, $1::uuid, $2::uuid, $3::uuid, last_number, business_date, $5::int FROM counter
+    INSERT INTO orders (id, store_id, table_id, session_id, order_number, business_date, total_amount, note)
+    SELECT $4::uuid, $1::uuid, $2::uuid, $3::uuid, last_number, business_date, $5::int, $9::varchar FROM counter
     RETURNING order_number
   ), lines AS (
-    INSERT INTO order_items (order_id, line_no, menu_id, menu_name, unit_price, quantity)
-    SELECT $4::uuid, l.ord::int, (l.v->>'menuId')::uuid, l.v->>'menuName', (l.v->>'unitPrice')::int, (l.v->>'quantity')::int
+    INSERT INTO order_items (order_id, line_no, menu_id, menu_name, menu_price, options, note, unit_price, quantity)
+    SELECT $4::uuid, l.ord::int, (l.v->>'menuId')::uuid, l.v->>'menuName', (l.v->>'menuPrice')::int, l.v->'options',
+           l.v->>'note', (l.v->>'unitPrice')::int, (l.v->>'quantity')::int
       FROM jsonb_array_elements($6::jsonb) WITH ORDINALITY AS l(v, ord)
     RETURNING 1
   ), body AS (
@@ -127,11 +190,11 @@ const OUTBOX_APPEND = `
     FROM seq`;
 
 /**
- * RAW_PREPARED=1 sends the statements below as named prepared statements (each connection parses and plans them
- * once), as the application does for its two order statements (src/database/prepared-statements.ts): a second
- * baseline, to show what preparing is worth to hand-written SQL too.
+ * The statements below go as named prepared statements (each connection parses and plans them once), as the
+ * application sends its two order statements (src/database/prepared-statements.ts): the fastest honest raw path.
+ * RAW_PREPARED=0 sends them unprepared, to show what preparing is worth.
  */
-const PREPARED = process.env.RAW_PREPARED === '1';
+const PREPARED = process.env.RAW_PREPARED !== '0';
 const names = new Map<string, string>();
 function exec<R extends QueryResultRow = QueryResultRow>(
   client: PoolClient,
@@ -150,7 +213,7 @@ async function placeOrder(
   idempotencyKey: string | undefined,
   rawBody: string,
 ): Promise<{ status: number; body: unknown; replayed?: boolean }> {
-  const lines = parseLines(JSON.parse(rawBody));
+  const { lines, note } = parseLines(JSON.parse(rawBody));
   const client: PoolClient = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -174,18 +237,62 @@ async function placeOrder(
         return { status: rows[0].response_status, body: rows[0].response_body, replayed: true };
       }
     }
-    const menus = await exec<{ id: string; name: string; price: number; is_available: boolean }>(
+    // One query: each menu with its groups (in the menu's order) and their options (in display order), flat.
+    const menus = await exec<MenuRow>(
       client,
-      `SELECT id, name, price, is_available FROM menus
-        WHERE store_id = $1 AND id = ANY($2::uuid[]) AND deleted_at IS NULL`,
+      `SELECT m.id, m.name, m.price, m.is_available, g.id AS group_id, g.name AS group_name,
+              g.min_select, g.max_select, o.id AS option_id, o.name AS option_name, o.price AS option_price,
+              o.is_available AS option_available
+         FROM menus m
+         LEFT JOIN menu_option_groups mg ON mg.menu_id = m.id
+         LEFT JOIN option_groups g ON g.id = mg.group_id
+         LEFT JOIN options o ON o.group_id = g.id
+        WHERE m.store_id = $1 AND m.id = ANY($2::uuid[]) AND m.deleted_at IS NULL
+        ORDER BY m.id, mg.position, o.display_order, o.created_at, o.id`,
       [who.storeId, lines.map((l) => l.menuId)],
     );
-    const byId = new Map(menus.rows.map((m) => [m.id, m]));
+    const byId = new Map<string, { name: string; price: number; available: boolean; groups: RawGroup[] }>();
+    for (const row of menus.rows) {
+      let menu = byId.get(row.id);
+      if (!menu)
+        byId.set(
+          row.id,
+          (menu = { name: row.name, price: row.price, available: row.is_available, groups: [] }),
+        );
+      if (row.group_id === null || row.option_id === null) continue;
+      let group = menu.groups[menu.groups.length - 1];
+      if (group?.id !== row.group_id) {
+        group = {
+          id: row.group_id,
+          name: row.group_name as string,
+          min: row.min_select ?? 0,
+          max: row.max_select ?? 0,
+          options: [],
+        };
+        menu.groups.push(group);
+      }
+      group.options.push({
+        id: row.option_id,
+        name: row.option_name as string,
+        price: row.option_price as number,
+        available: row.option_available as boolean,
+      });
+    }
     const snapshot = lines.map((l) => {
       const menu = byId.get(l.menuId);
       if (!menu) throw new HttpError(404, 'MENU_NOT_FOUND');
-      if (!menu.is_available) throw new HttpError(409, 'MENU_UNAVAILABLE');
-      return { menuId: l.menuId, menuName: menu.name, unitPrice: menu.price, quantity: l.quantity };
+      if (!menu.available) throw new HttpError(409, 'MENU_UNAVAILABLE');
+      const options = chooseOptions(menu.groups, l.optionIds);
+      const unitPrice = options.reduce((sum, o) => sum + o.price, menu.price);
+      return {
+        menuId: l.menuId,
+        menuName: menu.name,
+        menuPrice: menu.price,
+        options,
+        note: l.note,
+        unitPrice,
+        quantity: l.quantity,
+      };
     });
 
     // Found and share-locked (a concurrent completion waits for this order), or started; a lost race for the
@@ -217,6 +324,7 @@ async function placeOrder(
       tableId: who.tableId,
       sessionId,
       status: 'PENDING',
+      note,
       items,
       totalAmount: total,
     };
@@ -232,6 +340,7 @@ async function placeOrder(
         JSON.stringify(snapshot),
         JSON.stringify(order),
         idempotencyKey ?? null,
+        note,
       ],
     );
     if (SPLIT) {

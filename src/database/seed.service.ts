@@ -10,6 +10,44 @@ export const DEMO = {
   admin: { username: 'admin', password: 'admin1234' },
   tablePassword: '1234',
   tables: [1, 2, 3, 4, 5],
+  // Korean menus are full of choices: a spice level, a size, toppings. Menus name the groups they offer.
+  optionGroups: [
+    {
+      name: 'Spice level (맵기)',
+      minSelect: 1,
+      maxSelect: 1,
+      options: [
+        ['Mild (순한맛)', 0],
+        ['Medium (보통)', 0],
+        ['Hot (매운맛)', 0],
+      ],
+    },
+    {
+      name: 'Size (사이즈)',
+      minSelect: 1,
+      maxSelect: 1,
+      options: [
+        ['Regular (보통)', 0],
+        ['Large (곱빼기)', 2000],
+      ],
+    },
+    {
+      name: 'Toppings (토핑 추가)',
+      minSelect: 0,
+      maxSelect: 3,
+      options: [
+        ['Cheese (치즈)', 1000],
+        ['Fried egg (계란후라이)', 1000],
+        ['Ramen noodles (라면사리)', 1500],
+        ['Rice cake (떡)', 1000],
+      ],
+    },
+  ],
+  menuOptionGroups: {
+    Bibimbap: ['Toppings (토핑 추가)'],
+    'Kimchi Stew': ['Spice level (맵기)', 'Toppings (토핑 추가)'],
+    'Cold Noodles': ['Size (사이즈)'],
+  } as Record<string, readonly string[]>,
   categories: [
     {
       name: 'Mains',
@@ -42,7 +80,7 @@ export const DEMO = {
 /**
  * Bootstrap data, written once with plain SQL because it precedes every module's rules: the first superadmin
  * (SUPERADMIN_USERNAME/PASSWORD, when none exists) and, with DEMO_SEED on an empty database, a demo store with
- * an admin, 5 tables, 3 categories and 10 menus. The only queries outside a repository, on purpose.
+ * an admin, 5 tables, 3 categories, 10 menus and 3 option groups. The only queries outside a repository, on purpose.
  */
 @Injectable()
 export class SeedService implements OnApplicationBootstrap {
@@ -111,16 +149,37 @@ export class SeedService implements OnApplicationBootstrap {
         tableHash,
       ]);
     }
+    const groupIds = new Map<string, string>();
+    for (const group of DEMO.optionGroups) {
+      const [{ id: groupId }] = (await em.query(
+        `INSERT INTO option_groups (store_id, name, min_select, max_select) VALUES ($1, $2, $3, $4) RETURNING id`,
+        [storeId, group.name, group.minSelect, group.maxSelect],
+      )) as Array<{ id: string }>;
+      groupIds.set(group.name, groupId);
+      for (const [optionOrder, [name, price]] of group.options.entries()) {
+        await em.query(
+          `INSERT INTO options (store_id, group_id, name, price, display_order) VALUES ($1, $2, $3, $4, $5)`,
+          [storeId, groupId, name, price, optionOrder],
+        );
+      }
+    }
     for (const [categoryOrder, category] of DEMO.categories.entries()) {
       const [{ id: categoryId }] = (await em.query(
         `INSERT INTO menu_categories (store_id, name, display_order) VALUES ($1, $2, $3) RETURNING id`,
         [storeId, category.name, categoryOrder],
       )) as Array<{ id: string }>;
       for (const [menuOrder, [name, price]] of category.menus.entries()) {
-        await em.query(
-          `INSERT INTO menus (store_id, category_id, name, price, display_order) VALUES ($1, $2, $3, $4, $5)`,
+        const [{ id: menuId }] = (await em.query(
+          `INSERT INTO menus (store_id, category_id, name, price, display_order) VALUES ($1, $2, $3, $4, $5)
+           RETURNING id`,
           [storeId, categoryId, name, price, menuOrder],
-        );
+        )) as Array<{ id: string }>;
+        for (const [position, group] of (DEMO.menuOptionGroups[name] ?? []).entries()) {
+          await em.query(
+            `INSERT INTO menu_option_groups (store_id, menu_id, group_id, position) VALUES ($1, $2, $3, $4)`,
+            [storeId, menuId, groupIds.get(group), position],
+          );
+        }
       }
     }
   }

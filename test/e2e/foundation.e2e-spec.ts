@@ -1,4 +1,6 @@
+import { DEMO } from '../../src/database/seed.service';
 import { startApp, startTestApp, TestApp, TestEnv } from '../utils/app';
+import { bearer, loginTable } from '../utils/auth';
 
 describe('foundation: start-up, probes and the error envelope', () => {
   let t: TestApp & { env: TestEnv; stop(): Promise<void> };
@@ -34,6 +36,36 @@ describe('foundation: start-up, probes and the error envelope', () => {
              (SELECT count(*) FROM menu_categories)::int AS categories,
              (SELECT count(*) FROM menus)::int AS menus`)) as Array<Record<string, number>>;
     expect(counts).toEqual({ stores: 1, admins: 1, tables: 5, categories: 3, menus: 10 });
+  });
+
+  it('shows the demo menus with their option groups, and a demo table can order with options', async () => {
+    const token = await loginTable(t, DEMO.storeCode, 1, DEMO.tablePassword);
+    const menu = await t
+      .http()
+      .get('/api/v1/menu')
+      .set(...bearer(token))
+      .expect(200);
+    type Item = {
+      id: string;
+      name: string;
+      optionGroups: Array<{ name: string; options: Array<{ id: string }> }>;
+    };
+    const items = (menu.body.categories as Array<{ items: Item[] }>).flatMap((c) => c.items);
+    const groupsOf = (name: string) => items.find((i) => i.name === name)?.optionGroups.map((g) => g.name);
+    expect(groupsOf('Kimchi Stew')).toEqual(['Spice level (맵기)', 'Toppings (토핑 추가)']);
+    expect(groupsOf('Cold Noodles')).toEqual(['Size (사이즈)']);
+    expect(groupsOf('Cola')).toEqual([]);
+    const stew = items.find((i) => i.name === 'Kimchi Stew') as Item;
+    const [spice, toppings] = stew.optionGroups;
+    const order = await t
+      .http()
+      .post('/api/v1/orders')
+      .set(...bearer(token))
+      .send({
+        items: [{ menuId: stew.id, quantity: 1, optionIds: [spice.options[2].id, toppings.options[0].id] }],
+      })
+      .expect(201);
+    expect(order.body.items[0]).toMatchObject({ menuPrice: 8500, unitPrice: 9500 });
   });
 
   it('creates the bootstrap superadmin once', async () => {

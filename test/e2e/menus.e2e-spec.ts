@@ -328,6 +328,7 @@ describe('menus and categories', () => {
         imageUrl: null,
         isAvailable: true,
         displayOrder: 0,
+        optionGroupIds: [],
         createdAt: expect.stringMatching(ISO),
         updatedAt: expect.stringMatching(ISO),
       });
@@ -655,6 +656,7 @@ describe('menus and categories', () => {
                 imageUrl: null,
                 isAvailable: false,
                 displayOrder: 0,
+                optionGroups: [],
               },
               {
                 id: stew.id,
@@ -664,6 +666,7 @@ describe('menus and categories', () => {
                 imageUrl: null,
                 isAvailable: true,
                 displayOrder: 1,
+                optionGroups: [],
               },
             ],
           },
@@ -680,6 +683,7 @@ describe('menus and categories', () => {
                 imageUrl: null,
                 isAvailable: true,
                 displayOrder: 0,
+                optionGroups: [],
               },
             ],
           },

@@ -97,9 +97,28 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
         tableNumber: 1,
         sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
         status: 'PENDING',
+        note: null,
         items: [
-          { menuId: menus[0].id, menuName: '김치찌개', unitPrice: 9000, quantity: 2, subtotal: 18000 },
-          { menuId: menus[1].id, menuName: '공기밥', unitPrice: 1000, quantity: 3, subtotal: 3000 },
+          {
+            menuId: menus[0].id,
+            menuName: '김치찌개',
+            menuPrice: 9000,
+            options: [],
+            note: null,
+            unitPrice: 9000,
+            quantity: 2,
+            subtotal: 18000,
+          },
+          {
+            menuId: menus[1].id,
+            menuName: '공기밥',
+            menuPrice: 1000,
+            options: [],
+            note: null,
+            unitPrice: 1000,
+            quantity: 3,
+            subtotal: 3000,
+          },
         ],
         totalAmount: 21000,
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
@@ -156,7 +175,7 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
       ['an unknown field', { items: [{ menuId: 'M0', quantity: 1 }], tableId: randomUUID() }, 'tableId'],
       ['an unknown line field', { items: [{ menuId: 'M0', quantity: 1, price: 1 }] }, 'items.0.price'],
       [
-        'the same menu twice',
+        'the same menu twice with the same (no) options and note',
         {
           items: [
             { menuId: 'M0', quantity: 1 },

@@ -70,6 +70,7 @@ describe('tables: dashboard, create, password, delete, 이용 완료', () => {
         'tableNumber',
         'sessionId',
         'status',
+        'note',
         'items',
         'totalAmount',
         'createdAt',
@@ -196,14 +197,34 @@ describe('tables: dashboard, create, password, delete, 이용 완료', () => {
           order_number: a.orderNumber,
           status: 'PENDING',
           table_number: 1,
-          items: [{ menuId: menu.id, menuName: '비빔밥', unitPrice: 8000, quantity: 1 }],
+          items: [
+            {
+              menuId: menu.id,
+              menuName: '비빔밥',
+              menuPrice: 8000,
+              options: [],
+              note: null,
+              unitPrice: 8000,
+              quantity: 1,
+            },
+          ],
         },
         {
           id: b.id,
           order_number: b.orderNumber,
           status: 'PREPARING',
           table_number: 1,
-          items: [{ menuId: menu.id, menuName: '비빔밥', unitPrice: 8000, quantity: 2 }],
+          items: [
+            {
+              menuId: menu.id,
+              menuName: '비빔밥',
+              menuPrice: 8000,
+              options: [],
+              note: null,
+              unitPrice: 8000,
+              quantity: 2,
+            },
+          ],
         },
       ]);
       const live = (await t.dataSource.query(

@@ -6,8 +6,8 @@ import { createAdmin, createCategory, createMenu, createTable } from '../factori
 import { startTestApp, TestApp, TestEnv } from '../utils/app';
 import { loginSuperadmin } from '../utils/auth';
 import { Route, routeTable } from '../utils/route-table';
-import { BODIES, QUERIES } from './requests';
-import { IMAGE, placeOrder, SeededStore, seedStore } from './world';
+import { BODIES, QUERIES, RESOURCES } from './requests';
+import { createOptionGroup, IMAGE, placeOrder, SeededStore, seedStore } from './world';
 
 /**
  * A seeded fuzz of malformed requests over every route of the route table: wrong types, huge and deeply nested
@@ -259,7 +259,11 @@ describe('security: seeded fuzz over every route', () => {
       orders.push((await placeOrder(t, own.tables[0].token, [{ menuId: menus[i % 2], quantity: 1 }])).id);
     const admins: string[] = [];
     for (let i = 0; i < 4; i++) admins.push((await createAdmin(ds, s)).id);
+    const groups = [own.optionGroup];
+    for (let i = 0; i < 3; i++) groups.push(await createOptionGroup(t, own.admin.token, `fuzz-${i}`));
     Object.assign(pools, {
+      'option-group': groups.map((g) => g.id),
+      option: groups.flatMap((g) => g.options.map((o) => o.id)),
       category: categories,
       menu: menus,
       table: tables,
@@ -273,6 +277,7 @@ describe('security: seeded fuzz over every route', () => {
       ...menus,
       ...tables,
       ...orders,
+      ...pools.option,
       ...foreign.markers.filter((m) => /^[0-9a-f-]{36}$/.test(m)),
     ];
   }, 120_000);
@@ -284,22 +289,12 @@ describe('security: seeded fuzz over every route', () => {
   const tokenFor = (role: string): string =>
     ({ table: own.tables[0].token, admin: own.admin.token, superadmin: root })[role] as string;
 
-  const RESOURCE_OF: Record<string, string> = {
-    categories: 'category',
-    menus: 'menu',
-    tables: 'table',
-    orders: 'order',
-    stores: 'store',
-    admins: 'admin',
-    uploads: 'upload',
-  };
-
   function pathFor(d: Dice, route: Route, recipe: string[]): string {
     const segments = route.path.split('/');
     return segments
       .map((segment, i) => {
         if (!segment.startsWith(':')) return segment;
-        const pool = pools[RESOURCE_OF[segments[i - 1]]];
+        const pool = pools[RESOURCES[segments[i - 1]]];
         if (!pool) throw new Error(`${route.key}: the fuzz has no pool of ids for ${segment}`);
         const roll = d.next();
         if (roll < 0.65) return d.pick(pool);
@@ -334,7 +329,7 @@ describe('security: seeded fuzz over every route', () => {
     const spec = BODIES[route.key];
     if (!spec) return undefined;
     const isLogin = route.key.startsWith('POST /api/v1/auth/');
-    return spec.body({ t, store: isLogin ? loginTarget : own, kind: 'own' });
+    return spec.body({ t, store: isLogin ? loginTarget : own, kind: 'own' }, { id: own.optionGroup.id });
   }
 
   /** Replaces one leaf (or the whole body) of a valid body with an evil JSON text. */

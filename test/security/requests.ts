@@ -36,9 +36,11 @@ export interface Plan {
 const uniq = (): string => randomBytes(4).toString('hex');
 
 /** Which resource a path parameter names: the collection segment just before it. */
-const RESOURCES: Record<string, string> = {
+export const RESOURCES: Record<string, string> = {
   categories: 'category',
   menus: 'menu',
+  'option-groups': 'option-group',
+  options: 'option',
   tables: 'table',
   orders: 'order',
   stores: 'store',
@@ -72,6 +74,8 @@ async function fillParam(route: Route, param: string, ctx: PlanContext): Promise
       store: s.store.id,
       admin: s.admin.id,
       upload: s.imageFile,
+      'option-group': s.optionGroup.id,
+      option: s.optionGroup.options[0].id,
     };
     return foreign[resource];
   }
@@ -91,11 +95,16 @@ async function fillParam(route: Route, param: string, ctx: PlanContext): Promise
       return (await fresh.admin()).id;
     case 'upload':
       return s.imageFile;
+    case 'option-group':
+      return (await fresh.optionGroup()).id;
+    case 'option':
+      return (await fresh.option()).id;
   }
   throw new Error(`${route.key}: no fresh row for resource ${resource}`);
 }
 
-type BodyFn = (ctx: PlanContext) => unknown;
+/** `ids`: the path parameters the plan filled, for bodies that must name what the path names. */
+type BodyFn = (ctx: PlanContext, ids: Record<string, string>) => unknown;
 
 const categoryIds = async (ctx: PlanContext): Promise<string[]> =>
   (
@@ -143,7 +152,12 @@ export const BODIES: Record<string, { body: BodyFn; ids?: boolean }> = {
   'PATCH /api/v1/admin/categories/:id': { body: () => ({ name: `Renamed ${uniq()}` }) },
   'POST /api/v1/admin/menus': {
     ids: true,
-    body: ({ store }) => ({ categoryId: store.category.id, name: `Menu ${uniq()}`, price: 1200 }),
+    body: ({ store }) => ({
+      categoryId: store.category.id,
+      name: `Menu ${uniq()}`,
+      price: 1200,
+      optionGroupIds: [store.optionGroup.id],
+    }),
   },
   'PUT /api/v1/admin/menus/order': {
     ids: true,
@@ -152,7 +166,34 @@ export const BODIES: Record<string, { body: BodyFn; ids?: boolean }> = {
       ids: (await menuIds(ctx, ctx.store.category.id)).reverse(),
     }),
   },
-  'PATCH /api/v1/admin/menus/:id': { body: () => ({ name: `Renamed ${uniq()}`, price: 1 }) },
+  'PATCH /api/v1/admin/menus/:id': {
+    ids: true,
+    body: ({ store }) => ({ name: `Renamed ${uniq()}`, price: 1, optionGroupIds: [store.optionGroup.id] }),
+  },
+  'POST /api/v1/admin/option-groups': {
+    body: () => ({
+      name: `Group ${uniq()}`,
+      minSelect: 0,
+      maxSelect: 2,
+      options: [
+        { name: 'one', price: 100 },
+        { name: 'two', price: 0, isAvailable: false },
+      ],
+    }),
+  },
+  'PATCH /api/v1/admin/option-groups/:id': { body: () => ({ name: `Renamed ${uniq()}`, minSelect: 1 }) },
+  'POST /api/v1/admin/option-groups/:id/options': { body: () => ({ name: `Option ${uniq()}`, price: 300 }) },
+  'PUT /api/v1/admin/option-groups/:id/options/order': {
+    ids: true,
+    body: async ({ t }, ids) => ({
+      ids: (
+        (await t.dataSource.query(`SELECT id FROM options WHERE group_id = $1 ORDER BY display_order DESC`, [
+          ids.id,
+        ])) as Array<{ id: string }>
+      ).map((r) => r.id),
+    }),
+  },
+  'PATCH /api/v1/admin/options/:id': { body: () => ({ name: `Renamed ${uniq()}`, isAvailable: false }) },
   'POST /api/v1/admin/tables': {
     body: async ({ t, store }) => {
       const [row] = (await t.dataSource.query(
@@ -165,7 +206,13 @@ export const BODIES: Record<string, { body: BodyFn; ids?: boolean }> = {
   'PATCH /api/v1/admin/tables/:id': { body: () => ({ password: 'changed-pass' }) },
   'POST /api/v1/orders': {
     ids: true,
-    body: ({ store }) => ({ items: [{ menuId: store.menus[1].id, quantity: 1 }] }),
+    body: ({ store }) => ({
+      items: [
+        { menuId: store.menus[1].id, quantity: 1 },
+        { menuId: store.menus[0].id, quantity: 2, optionIds: [store.optionGroup.options[1].id], note: 'sec' },
+      ],
+      note: 'security suite',
+    }),
   },
   'PATCH /api/v1/admin/orders/:id': { body: () => ({ status: 'COMPLETED' }) },
 };
@@ -191,7 +238,7 @@ export async function plan(route: Route, ctx: PlanContext): Promise<Plan> {
         `${route.key} takes a JSON body the security suite cannot fill: add a valid body to BODIES in test/security/requests.ts.`,
       );
     }
-    out.json = await spec.body(ctx);
+    out.json = await spec.body(ctx, ids);
     out.idsOutsidePath ||= spec.ids === true;
   }
   return out;

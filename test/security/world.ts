@@ -32,6 +32,8 @@ export interface SeededStore {
   /** A table without a session and without a login (deletable). */
   spareTable: { id: string; number: number };
   menus: Array<{ id: string; name: string }>;
+  /** An option group with two options, listed on menus[0]. */
+  optionGroup: { id: string; name: string; options: Array<{ id: string; name: string }> };
   /** The stored name of menus[0]'s image (`GET /uploads/<file>`). */
   imageFile: string;
   /** Order ids placed by each table (active session and history). */
@@ -55,7 +57,7 @@ async function ok<T>(what: string, res: Promise<{ status: number; body: T }>, st
 export async function placeOrder(
   t: TestApp,
   tableToken: string,
-  items: Array<{ menuId: string; quantity: number }>,
+  items: Array<{ menuId: string; quantity: number; optionIds?: string[]; note?: string }>,
 ): Promise<{ id: string; sessionId: string }> {
   return ok(
     'place an order',
@@ -81,6 +83,31 @@ export async function uploadImage(t: TestApp, adminToken: string, menuId: string
   return body.imageUrl.split('/').pop() as string;
 }
 
+/** An option group (up to 2 of 2 options), named after `tag`, created through the admin endpoint. */
+export async function createOptionGroup(
+  t: TestApp,
+  adminToken: string,
+  tag: string,
+): Promise<SeededStore['optionGroup']> {
+  return ok(
+    'create an option group',
+    t
+      .http()
+      .post('/api/v1/admin/option-groups')
+      .set(...bearer(adminToken))
+      .send({
+        name: `${tag} options`,
+        minSelect: 0,
+        maxSelect: 2,
+        options: [
+          { name: `${tag} option one`, price: 500 },
+          { name: `${tag} option two`, price: 0 },
+        ],
+      }),
+    201,
+  );
+}
+
 /** A store with an admin, two tables, one category, two menus (one with an image) and orders in every state. */
 export async function seedStore(t: TestApp, label: string): Promise<SeededStore> {
   const ds = t.dataSource;
@@ -101,6 +128,16 @@ export async function seedStore(t: TestApp, label: string): Promise<SeededStore>
     await createMenu(ds, store.id, category.id, { name: `${tag} menu two`, price: 4500 }),
   ];
   const imageFile = await uploadImage(t, adminToken, menus[0].id);
+  const optionGroup = await createOptionGroup(t, adminToken, tag);
+  await ok(
+    'list the option group on a menu',
+    t
+      .http()
+      .patch(`/api/v1/admin/menus/${menus[0].id}`)
+      .set(...bearer(adminToken))
+      .send({ optionGroupIds: [optionGroup.id] }),
+    200,
+  );
 
   const ordersByTable = new Map<string, string[]>(tables.map((x) => [x.id, []]));
   const sessionsByTable = new Map<string, string[]>(tables.map((x) => [x.id, []]));
@@ -110,7 +147,12 @@ export async function seedStore(t: TestApp, label: string): Promise<SeededStore>
     if (!sessions.includes(order.sessionId)) sessions.push(order.sessionId);
   };
   // Table 1: a completed session (history), then a new active one. Table 2: an order in PREPARING.
-  record(tables[0].id, await placeOrder(t, tables[0].token, [{ menuId: menus[0].id, quantity: 1 }]));
+  record(
+    tables[0].id,
+    await placeOrder(t, tables[0].token, [
+      { menuId: menus[0].id, quantity: 1, optionIds: [optionGroup.options[0].id], note: `${tag} line note` },
+    ]),
+  );
   await ok(
     'complete a table',
     t
@@ -145,6 +187,10 @@ export async function seedStore(t: TestApp, label: string): Promise<SeededStore>
     spareTable.id,
     imageFile,
     ...menus.flatMap((m) => [m.id, m.name]),
+    optionGroup.id,
+    optionGroup.name,
+    ...optionGroup.options.flatMap((o) => [o.id, o.name]),
+    `${tag} line note`,
     `${tag} described`,
     ...tables.map((x) => x.id),
     ...[...ordersByTable.values()].flat(),
@@ -159,6 +205,7 @@ export async function seedStore(t: TestApp, label: string): Promise<SeededStore>
     emptyCategory,
     spareTable: { id: spareTable.id, number: spareTable.number },
     menus,
+    optionGroup,
     imageFile,
     ordersByTable,
     sessionsByTable,
@@ -234,6 +281,15 @@ export class Fresh {
 
   admin(): Promise<{ id: string }> {
     return createAdmin(this.t.dataSource, this.s.store.id);
+  }
+
+  optionGroup(): Promise<SeededStore['optionGroup']> {
+    return createOptionGroup(this.t, this.s.admin.token, `fresh-${uniq()}`);
+  }
+
+  /** An option of a fresh group of two, so deleting it is not refused as the last one. */
+  async option(): Promise<{ id: string }> {
+    return (await this.optionGroup()).options[0];
   }
 }
 

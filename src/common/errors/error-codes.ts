@@ -14,6 +14,9 @@ export const ErrorCode = {
   CATEGORY_NOT_FOUND: 'CATEGORY_NOT_FOUND',
   MENU_NOT_FOUND: 'MENU_NOT_FOUND',
   ORDER_NOT_FOUND: 'ORDER_NOT_FOUND',
+  OPTION_GROUP_NOT_FOUND: 'OPTION_GROUP_NOT_FOUND',
+  OPTION_NOT_FOUND: 'OPTION_NOT_FOUND',
+  OPTION_SELECTION_INVALID: 'OPTION_SELECTION_INVALID',
   CONFLICT: 'CONFLICT',
   DUPLICATE_TABLE_NUMBER: 'DUPLICATE_TABLE_NUMBER',
   DUPLICATE_CATEGORY_NAME: 'DUPLICATE_CATEGORY_NAME',
@@ -23,6 +26,10 @@ export const ErrorCode = {
   NO_ACTIVE_SESSION: 'NO_ACTIVE_SESSION',
   TABLE_HAS_ACTIVE_SESSION: 'TABLE_HAS_ACTIVE_SESSION',
   IDEMPOTENCY_KEY_IN_USE: 'IDEMPOTENCY_KEY_IN_USE',
+  DUPLICATE_OPTION_GROUP_NAME: 'DUPLICATE_OPTION_GROUP_NAME',
+  DUPLICATE_OPTION_NAME: 'DUPLICATE_OPTION_NAME',
+  OPTION_UNAVAILABLE: 'OPTION_UNAVAILABLE',
+  LAST_OPTION: 'LAST_OPTION',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
@@ -64,6 +71,28 @@ export const CONSTRAINT_ERRORS: Record<string, { status: number; code: ErrorCode
     status: 409,
     code: ErrorCode.DUPLICATE_CATEGORY_NAME,
     detail: 'a category with this name exists in the store',
+  },
+  uq_option_groups_store_name: {
+    status: 409,
+    code: ErrorCode.DUPLICATE_OPTION_GROUP_NAME,
+    detail: 'an option group with this name exists in the store',
+  },
+  uq_options_group_name: {
+    status: 409,
+    code: ErrorCode.DUPLICATE_OPTION_NAME,
+    detail: 'an option with this name exists in the group',
+  },
+  // A group deleted while a menu was being given it.
+  fk_menu_option_groups_group: {
+    status: 404,
+    code: ErrorCode.OPTION_GROUP_NOT_FOUND,
+    detail: 'option group not found',
+  },
+  // A group deleted while an option was being added to it.
+  fk_options_group: {
+    status: 404,
+    code: ErrorCode.OPTION_GROUP_NOT_FOUND,
+    detail: 'option group not found',
   },
   // A table deleted while its tablet still held a token (revocation takes up to 60 s) and sent an order.
   fk_table_sessions_table: {

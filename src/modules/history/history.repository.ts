@@ -74,7 +74,7 @@ export class HistoryRepository {
     if (sessionIds.length === 0) return [];
     const rows = (await manager.query(
       `SELECT id, order_number AS "orderNumber", table_id AS "tableId", table_number AS "tableNumber",
-              session_id AS "sessionId", status, items, created_at AS "createdAt", updated_at AS "updatedAt"
+              session_id AS "sessionId", status, note, items, created_at AS "createdAt", updated_at AS "updatedAt"
          FROM order_history
         WHERE store_id = $1 AND session_id = ANY($2::uuid[])
         ORDER BY session_id, created_at, order_number`,

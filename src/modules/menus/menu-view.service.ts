@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { MenuViewCategoryDto, MenuViewDto } from './dto/menu-view.dto';
+import type { MenuViewCategoryDto, MenuViewDto, MenuViewOptionGroupDto } from './dto/menu-view.dto';
 import { MenuCache } from './menu-cache';
 import { MenusRepository } from './menus.repository';
 import { MenusService } from './menus.service';
+import { optionGroupToDto } from './option-groups.service';
 
 /** GET /api/v1/menu: what tablets show, served from the cache (cache-aside, see MenuCache). */
 @Injectable()
@@ -19,7 +20,24 @@ export class MenuViewService {
   }
 
   async build(storeId: string): Promise<MenuViewDto> {
-    const { categories, menus } = await this.repo.menuView(storeId);
+    const { categories, menus, groups } = await this.repo.menuView(storeId);
+    const groupsById = new Map<string, MenuViewOptionGroupDto>(
+      groups.map(optionGroupToDto).map(({ id, name, minSelect, maxSelect, options }) => [
+        id,
+        {
+          id,
+          name,
+          minSelect,
+          maxSelect,
+          options: options.map((o) => ({
+            id: o.id,
+            name: o.name,
+            price: o.price,
+            isAvailable: o.isAvailable,
+          })),
+        },
+      ]),
+    );
     const byCategory = new Map<string, MenuViewCategoryDto>(
       categories.map((c) => [
         c.id,
@@ -27,10 +45,12 @@ export class MenuViewService {
       ]),
     );
     for (const row of menus) {
-      const { id, name, description, price, imageUrl, isAvailable, displayOrder } = this.menus.toDto(row);
+      const { id, name, description, price, imageUrl, isAvailable, displayOrder, optionGroupIds } =
+        this.menus.toDto(row);
+      const optionGroups = optionGroupIds.flatMap((groupId) => groupsById.get(groupId) ?? []);
       byCategory
         .get(row.categoryId)
-        ?.items.push({ id, name, description, price, imageUrl, isAvailable, displayOrder });
+        ?.items.push({ id, name, description, price, imageUrl, isAvailable, displayOrder, optionGroups });
     }
     return { categories: [...byCategory.values()].filter((c) => c.items.length > 0) };
   }

@@ -12,6 +12,9 @@ import { MenuController } from './menu.controller';
 import { MenusController } from './menus.controller';
 import { MenusRepository } from './menus.repository';
 import { MenusService } from './menus.service';
+import { OptionGroupsController, OptionsController } from './option-groups.controller';
+import { OptionGroupsRepository } from './option-groups.repository';
+import { OptionGroupsService } from './option-groups.service';
 import { IMAGE_STORAGE } from './storage/image-storage';
 import { LocalImageStorage } from './storage/local-image-storage';
 import { UploadsController } from './uploads.controller';
@@ -29,9 +32,18 @@ import { UploadsController } from './uploads.controller';
           : { ttl: MENU_CACHE_TTL_MS },
     }),
   ],
-  controllers: [CategoriesController, MenusController, MenuController, UploadsController],
+  controllers: [
+    CategoriesController,
+    MenusController,
+    OptionGroupsController,
+    OptionsController,
+    MenuController,
+    UploadsController,
+  ],
   providers: [
     MenusRepository,
+    OptionGroupsRepository,
+    OptionGroupsService,
     MenuCache,
     CategoriesService,
     MenusService,
@@ -39,6 +51,6 @@ import { UploadsController } from './uploads.controller';
     LocalImageStorage,
     { provide: IMAGE_STORAGE, useExisting: LocalImageStorage },
   ],
-  exports: [MenusRepository, TypeOrmModule],
+  exports: [MenusRepository, OptionGroupsRepository, TypeOrmModule],
 })
 export class MenusModule {}

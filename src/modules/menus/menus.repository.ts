@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { returnedRows } from '../../database/query-result';
+import { LIST_OPTION_GROUPS, type OptionGroupRow } from './option-groups.repository';
 
 export interface CategoryRow {
   id: string;
@@ -19,6 +20,8 @@ export interface MenuRow {
   imagePath: string | null;
   isAvailable: boolean;
   displayOrder: number;
+  /** The menu's option groups in its order; json (parsed by pg and PGlite alike, text accepted too). */
+  optionGroupIds: string[] | string;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -46,6 +49,8 @@ const MENU_COLUMNS: Record<keyof MenuPatch, string> = {
 
 const MENU_SELECT = `m.id, m.category_id AS "categoryId", m.name, m.description, m.price::int AS price,
   m.image_path AS "imagePath", m.is_available AS "isAvailable", m.display_order::int AS "displayOrder",
+  (SELECT coalesce(json_agg(mg.group_id ORDER BY mg.position), '[]'::json)
+     FROM menu_option_groups mg WHERE mg.menu_id = m.id) AS "optionGroupIds",
   m.created_at AS "createdAt", m.updated_at AS "updatedAt"`;
 
 /** Ties (rows written before a reorder) are broken by age, then id, so every list has one stable order. */
@@ -254,10 +259,12 @@ export class MenusRepository {
   }
 
   /**
-   * What tablets see, in two queries whatever the menu size: the categories, then every visible menu of the
-   * store in display order. Read in one snapshot so a concurrent move cannot show a menu in no category.
+   * What tablets see, in three queries whatever the menu size: the categories, every visible menu of the store
+   * in display order (with its groups' ids), and the store's option groups with their options. Read in one snapshot so a concurrent move cannot show a menu in no category.
    */
-  async menuView(storeId: string): Promise<{ categories: CategoryRow[]; menus: MenuRow[] }> {
+  async menuView(
+    storeId: string,
+  ): Promise<{ categories: CategoryRow[]; menus: MenuRow[]; groups: OptionGroupRow[] }> {
     return this.dataSource.transaction('REPEATABLE READ', async (em) => {
       const categories: CategoryRow[] = await em.query(
         `SELECT c.id, c.name, c.display_order::int AS "displayOrder", 0 AS "menuCount"
@@ -271,7 +278,8 @@ export class MenusRepository {
           ORDER BY ${MENU_ORDER}`,
         [storeId],
       );
-      return { categories, menus };
+      const groups: OptionGroupRow[] = await em.query(LIST_OPTION_GROUPS, [storeId]);
+      return { categories, menus, groups };
     });
   }
 }

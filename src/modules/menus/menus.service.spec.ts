@@ -4,6 +4,7 @@ import type { TransactionService } from '../../database/transaction.service';
 import type { MenuCache } from './menu-cache';
 import type { MenuRow, MenusRepository } from './menus.repository';
 import { MenusService } from './menus.service';
+import type { OptionGroupsRepository } from './option-groups.repository';
 import type { ImageStorage } from './storage/image-storage';
 
 const STORE = 'store-1';
@@ -19,6 +20,7 @@ function row(values: Partial<MenuRow> = {}): MenuRow {
     imagePath: null,
     isAvailable: true,
     displayOrder: 0,
+    optionGroupIds: [],
     createdAt: new Date('2026-11-21T09:30:00.000Z'),
     updatedAt: new Date('2026-11-21T09:30:00.000Z'),
     ...values,
@@ -67,6 +69,7 @@ describe('MenusService', () => {
     };
     service = new MenusService(
       repo as unknown as MenusRepository,
+      {} as OptionGroupsRepository,
       tx,
       cache as unknown as MenuCache,
       storage as unknown as ImageStorage,

@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AppError, ErrorCode } from '../../common/errors';
 import { TransactionService } from '../../database/transaction.service';
 import type { CreateMenuDto, MenuDto, UpdateMenuDto } from './dto/menu.dto';
 import { MenuCache } from './menu-cache';
 import { assertSameIds, categoryNotFound, menuNotFound } from './menu-errors';
 import { MenuPatch, MenuRow, MenusRepository } from './menus.repository';
+import { OptionGroupsRepository } from './option-groups.repository';
 import { IMAGE_STORAGE, type ImageStorage } from './storage/image-storage';
 import { detectImageType } from './storage/image-type';
 
@@ -25,6 +27,7 @@ export class MenusService {
 
   constructor(
     private readonly repo: MenusRepository,
+    private readonly optionGroups: OptionGroupsRepository,
     private readonly tx: TransactionService,
     private readonly cache: MenuCache,
     @Inject(IMAGE_STORAGE) private readonly storage: ImageStorage,
@@ -40,6 +43,7 @@ export class MenusService {
       imageUrl: row.imagePath ? this.storage.url(row.imagePath) : null,
       isAvailable: row.isAvailable,
       displayOrder: Number(row.displayOrder),
+      optionGroupIds: groupIdsOf(row),
       createdAt: new Date(row.createdAt).toISOString(),
       updatedAt: new Date(row.updatedAt).toISOString(),
     };
@@ -61,7 +65,7 @@ export class MenusService {
     const row = await this.tx.run(async (em) => {
       await this.repo.lockStoreMenus(em, storeId);
       if (!(await this.repo.findCategory(storeId, dto.categoryId, em))) throw categoryNotFound();
-      return this.repo.insertMenu(em, storeId, {
+      const menu = await this.repo.insertMenu(em, storeId, {
         categoryId: dto.categoryId,
         name: dto.name,
         description: dto.description ?? null,
@@ -69,6 +73,9 @@ export class MenusService {
         isAvailable: dto.isAvailable ?? true,
         displayOrder: await this.repo.nextMenuOrder(em, storeId, dto.categoryId),
       });
+      if (!dto.optionGroupIds?.length) return menu;
+      await this.setOptionGroups(em, storeId, menu.id, dto.optionGroupIds);
+      return (await this.repo.findMenu(storeId, menu.id, em)) as MenuRow;
     });
     await this.cache.invalidate(storeId);
     return this.toDto(row);
@@ -92,7 +99,11 @@ export class MenusService {
         patch.categoryId = dto.categoryId;
         patch.displayOrder = await this.repo.nextMenuOrder(em, storeId, dto.categoryId);
       }
-      if (Object.keys(patch).length === 0) return { row: current, changed: false };
+      const groupIds = dto.optionGroupIds;
+      const groupsChange = groupIds !== undefined && groupIds.join() !== groupIdsOf(current).join();
+      if (Object.keys(patch).length === 0 && !groupsChange) return { row: current, changed: false };
+      // Before the UPDATE, whose RETURNING then reads the new list (and moves updatedAt even when only it changed).
+      if (groupsChange) await this.setOptionGroups(em, storeId, id, groupIds);
       return { row: (await this.repo.updateMenu(em, storeId, id, patch)) as MenuRow, changed: true };
     });
     if (result.changed) await this.cache.invalidate(storeId);
@@ -170,6 +181,21 @@ export class MenusService {
     return this.toDto(row);
   }
 
+  /** Every id must be a group of the store (404 naming the first that is not); the list replaces the menu's. */
+  private async setOptionGroups(
+    em: EntityManager,
+    storeId: string,
+    menuId: string,
+    ids: string[],
+  ): Promise<void> {
+    const known = new Set(await this.optionGroups.existingGroupIds(em, storeId, ids));
+    const missing = ids.find((id) => !known.has(id));
+    if (missing) {
+      throw AppError.notFound(ErrorCode.OPTION_GROUP_NOT_FOUND, `option group ${missing} does not exist`);
+    }
+    await this.optionGroups.setMenuGroups(em, storeId, menuId, ids);
+  }
+
   /** A file that cannot be removed is logged, never a failed request: the change it belonged to has committed. */
   private async removeFile(name: string | null): Promise<void> {
     if (!name) return;
@@ -180,4 +206,10 @@ export class MenusService {
       );
     });
   }
+}
+
+function groupIdsOf(row: MenuRow): string[] {
+  return typeof row.optionGroupIds === 'string'
+    ? (JSON.parse(row.optionGroupIds) as string[])
+    : row.optionGroupIds;
 }

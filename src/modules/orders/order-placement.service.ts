@@ -9,7 +9,9 @@ import { OutboxService } from '../events/outbox.service';
 import { MetricsService } from '../metrics/metrics.service';
 import type { CreateOrderDto } from './dto/create-order.dto';
 import { toOrderDto, type OrderDto, type OrderSnapshot } from './dto/order.dto';
-import { parseIdempotencyKey, priceLines, requestHash } from './order-rules';
+import { OptionGroupsRepository } from '../menus/option-groups.repository';
+import { findUnofferedOptions, priceLines, unofferedOptionError } from './order-lines';
+import { parseIdempotencyKey, requestHash } from './order-rules';
 import { OrdersRepository, type PreparedOrder } from './orders.repository';
 
 export interface PlacementResult {
@@ -33,6 +35,7 @@ type Claim = { kind: 'claimed' } | { kind: 'replay'; status: number; body: Order
 export class OrderPlacementService {
   constructor(
     private readonly repository: OrdersRepository,
+    private readonly optionGroups: OptionGroupsRepository,
     private readonly tx: TransactionService,
     private readonly outbox: OutboxService,
     private readonly metrics: MetricsService,
@@ -126,6 +129,15 @@ export class OrderPlacementService {
     prepared: PreparedOrder,
     key: string | undefined,
   ): Promise<OrderDto> {
+    const unoffered = findUnofferedOptions(body, prepared.menus);
+    if (unoffered.length > 0) {
+      // Error path only: is each id another menu's option (400) or none of the store's (404)?
+      const ids = unoffered.map((u) => u.optionId);
+      throw unofferedOptionError(
+        unoffered,
+        await this.optionGroups.findOptionsWithGroup(em, principal.storeId, ids),
+      );
+    }
     const { lines, totalAmount } = priceLines(body, prepared.menus);
 
     let session = prepared.session;
@@ -137,18 +149,20 @@ export class OrderPlacementService {
 
     const id = randomUUID();
     const createdAt = session.now.toISOString();
-    const order: OrderDto = {
+    const note = body.note ?? null;
+    // Built by the function every read and the replay use, so all of them serialize byte for byte alike.
+    const order = toOrderDto({
       id,
       orderNumber: 0,
       tableId: principal.tableId,
       tableNumber: Number(session.tableNumber),
       sessionId: session.sessionId,
       status: 'PENDING',
-      items: lines.map((l) => ({ ...l, subtotal: l.unitPrice * l.quantity })),
-      totalAmount,
+      note,
+      items: lines,
       createdAt,
       updatedAt: createdAt,
-    };
+    });
     // The number is taken by the statement that writes the order, event and stored response with it.
     order.orderNumber = await this.repository.insertOrder(
       em,
@@ -159,6 +173,7 @@ export class OrderPlacementService {
         sessionId: session.sessionId,
         businessDate: businessDate(session.now),
         totalAmount,
+        note,
         lines,
         document: order,
         idempotencyKey: key,

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError, ErrorCode } from '../../common/errors';
 import type { CreateOrderDto } from './dto/create-order.dto';
-import type { OrderLineSnapshot, OrderStatus } from './dto/order.dto';
-import type { MenuRow } from './orders.repository';
+import type { OrderStatus } from './dto/order.dto';
 
 /** Forward moves only; PENDING may skip PREPARING. The same status again is not a move. */
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
@@ -33,34 +32,19 @@ export function parseIdempotencyKey(header: string | string[] | undefined): stri
 }
 
 /**
- * The fingerprint a key is bound to: SHA-256 of the validated body as canonical JSON (fixed key order, menu
- * ids in lower case, lines in the order sent), so whitespace or field order in the request do not matter.
+ * The fingerprint a key is bound to: SHA-256 of the validated body as canonical JSON (fixed key order, ids in
+ * lower case, a line's options as a sorted set, lines in the order sent, notes trimmed), so whitespace, field
+ * order or the order of a line's options do not matter. Options and notes enter only when present, so a body
+ * without them hashes as it did before they existed.
  */
 export function requestHash(body: CreateOrderDto): string {
-  const canonical = JSON.stringify({
-    items: body.items.map((line) => ({ menuId: line.menuId.toLowerCase(), quantity: line.quantity })),
+  const items = body.items.map((line) => {
+    const canonical: Record<string, unknown> = { menuId: line.menuId.toLowerCase(), quantity: line.quantity };
+    if (line.optionIds?.length) canonical.optionIds = line.optionIds.map((id) => id.toLowerCase()).sort();
+    if (line.note) canonical.note = line.note;
+    return canonical;
   });
-  return createHash('sha256').update(canonical).digest('hex');
-}
-
-/**
- * Snapshots each line's menu name and price from the store's menus and computes the total. Unknown ids
- * (another store's, deleted) are 404 before sold-out ones are 409.
- */
-export function priceLines(
-  body: CreateOrderDto,
-  menus: MenuRow[],
-): { lines: OrderLineSnapshot[]; totalAmount: number } {
-  const byId = new Map(menus.map((m) => [m.id.toLowerCase(), m]));
-  const missing = body.items.find((line) => !byId.has(line.menuId.toLowerCase()));
-  if (missing) throw AppError.notFound(ErrorCode.MENU_NOT_FOUND, `menu ${missing.menuId} does not exist`);
-  const lines = body.items.map((line) => {
-    const menu = byId.get(line.menuId.toLowerCase()) as MenuRow;
-    if (!menu.isAvailable) {
-      throw AppError.conflict(ErrorCode.MENU_UNAVAILABLE, `menu ${menu.id} (${menu.name}) is sold out`);
-    }
-    return { menuId: menu.id, menuName: menu.name, unitPrice: Number(menu.price), quantity: line.quantity };
-  });
-  const totalAmount = lines.reduce((sum, l) => sum + l.unitPrice * l.quantity, 0);
-  return { lines, totalAmount };
+  const canonical: Record<string, unknown> = { items };
+  if (body.note) canonical.note = body.note;
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }

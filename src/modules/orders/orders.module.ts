@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../events/events.module';
+import { MenusModule } from '../menus/menus.module';
 import { AdminOrdersController } from './admin-orders.controller';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 import { OrderDeletionEntity } from './entities/order-deletion.entity';
@@ -15,6 +16,7 @@ import { OrdersService } from './orders.service';
   imports: [
     TypeOrmModule.forFeature([OrderEntity, OrderItemEntity, OrderDeletionEntity, IdempotencyKeyEntity]),
     EventsModule,
+    MenusModule,
   ],
   controllers: [OrdersController, AdminOrdersController],
   providers: [OrdersRepository, OrderPlacementService, OrdersService],

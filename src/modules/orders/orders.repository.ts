@@ -3,15 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { prepared } from '../../database/prepared-statements';
 import type { OutboxCte } from '../events/outbox.repository';
-import type { OrderDto, OrderStatus } from './dto/order.dto';
+import { MENU_OPTION_GROUPS_JSON } from '../menus/option-groups.repository';
+import type { OrderDto, OrderLineSnapshot, OrderStatus } from './dto/order.dto';
+import type { OrderableMenu } from './order-lines';
 import { ORDER_COLUMNS, ORDER_FROM, orderFromRow } from './order-query';
-
-export interface MenuRow {
-  id: string;
-  name: string;
-  price: number;
-  isAvailable: boolean;
-}
 
 export interface StoredIdempotencyKey {
   requestHash: string;
@@ -31,7 +26,7 @@ export interface ActiveSession {
 export interface PreparedOrder {
   /** False only when a key was to be claimed and was not (held by a request in flight, or already stored). */
   claimed: boolean;
-  menus: MenuRow[];
+  menus: OrderableMenu[];
   /** Undefined when the table's first session was lost to a concurrent order (or the table is gone). */
   session?: ActiveSession;
 }
@@ -43,7 +38,8 @@ export interface NewOrder {
   sessionId: string;
   businessDate: string;
   totalAmount: number;
-  lines: Array<{ menuId: string; menuName: string; unitPrice: number; quantity: number }>;
+  note: string | null;
+  lines: Array<Required<OrderLineSnapshot>>;
   /** The order as answered and published; its orderNumber is replaced by the one this statement takes. */
   document: OrderDto;
   /** Set when the request carried an Idempotency-Key: its row gets the response in the same statement. */
@@ -114,7 +110,7 @@ export class OrdersRepository {
   /**
    * The first statement of a placement, one round trip: claims the Idempotency-Key when there is one (as
    * `claimIdempotencyKey` does, advisory lock first), reads every listed menu of the store that is not
-   * deleted, and finds the table's active session FOR SHARE or starts one, locking as `lockOrStartSession`.
+   * deleted with its option groups and their options, and finds the table's active session FOR SHARE or starts one, locking as `lockOrStartSession`.
    * A session is started only when the key was claimed: a replay or a refused key must leave nothing behind.
    */
   async prepareOrder(
@@ -151,7 +147,8 @@ export class OrdersRepository {
        )
        SELECT ${claim ? '(SELECT count(*) FROM claim)::int' : '1'} AS claimed,
               (SELECT coalesce(json_agg(json_build_object('id', m.id, 'name', m.name, 'price', m.price,
-                                                          'isAvailable', m.is_available)), '[]'::json)
+                                                          'isAvailable', m.is_available,
+                                                          'groups', ${MENU_OPTION_GROUPS_JSON('m')})), '[]'::json)
                  FROM menus m
                 WHERE m.store_id = $2 AND m.id = ANY($3::uuid[]) AND m.deleted_at IS NULL) AS menus,
               s.id AS "sessionId", t.number AS "tableNumber", now() AS now
@@ -163,12 +160,12 @@ export class OrdersRepository {
         : [input.tableId, input.storeId, input.menuIds],
     )) as Array<{
       claimed: number;
-      menus: MenuRow[] | string;
+      menus: OrderableMenu[] | string;
       sessionId: string | null;
       tableNumber: number | null;
       now: Date | string;
     }>;
-    const menus = typeof row.menus === 'string' ? (JSON.parse(row.menus) as MenuRow[]) : row.menus;
+    const menus = typeof row.menus === 'string' ? (JSON.parse(row.menus) as OrderableMenu[]) : row.menus;
     return {
       claimed: Number(row.claimed) === 1,
       menus,
@@ -231,8 +228,13 @@ export class OrdersRepository {
       lines.map((l) => l.unitPrice),
       lines.map((l) => l.quantity),
       JSON.stringify(order.document),
+      lines.map((l) => l.menuPrice),
+      lines.map((l) => JSON.stringify(l.options)),
+      lines.map((l) => l.note),
+      order.note,
     ];
     if (order.idempotencyKey !== undefined) params.push(order.idempotencyKey);
+    const keyParam = params.length;
     const outbox = event({
       firstParam: params.length + 1,
       data: `jsonb_build_object('order', body.doc)`,
@@ -244,14 +246,14 @@ export class OrdersRepository {
          ON CONFLICT (store_id, business_date) DO UPDATE SET last_number = c.last_number + 1
          RETURNING c.last_number
        ), o AS (
-         INSERT INTO orders (id, store_id, table_id, session_id, order_number, business_date, total_amount)
-         SELECT $3, $1, $4, $5, n.last_number, $2::date, $6 FROM n
+         INSERT INTO orders (id, store_id, table_id, session_id, order_number, business_date, total_amount, note)
+         SELECT $3, $1, $4, $5, n.last_number, $2::date, $6, $16::varchar FROM n
          RETURNING id
        ), i AS (
-         INSERT INTO order_items (order_id, line_no, menu_id, menu_name, unit_price, quantity)
-         SELECT $3, l.line_no, l.menu_id, l.menu_name, l.unit_price, l.quantity
-         FROM unnest($7::int[], $8::uuid[], $9::text[], $10::int[], $11::int[])
-           AS l(line_no, menu_id, menu_name, unit_price, quantity)
+         INSERT INTO order_items (order_id, line_no, menu_id, menu_name, menu_price, options, note, unit_price, quantity)
+         SELECT $3, l.line_no, l.menu_id, l.menu_name, l.menu_price, l.options::jsonb, l.note, l.unit_price, l.quantity
+         FROM unnest($7::int[], $8::uuid[], $9::text[], $13::int[], $14::text[], $15::text[], $10::int[], $11::int[])
+           AS l(line_no, menu_id, menu_name, menu_price, options, note, unit_price, quantity)
        ), body AS (
          SELECT jsonb_set($12::jsonb, '{orderNumber}', to_jsonb(n.last_number)) AS doc FROM n
        ), ${
@@ -259,7 +261,7 @@ export class OrdersRepository {
            ? ''
            : `k AS (
          UPDATE idempotency_keys SET response_status = 201, response_body = body.doc
-         FROM body WHERE table_id = $4 AND key = $13
+         FROM body WHERE table_id = $4 AND key = $${keyParam}
        ), `
        }${outbox.sql}
        SELECT n.last_number AS "orderNumber" FROM n`),

@@ -7,7 +7,8 @@ import type { MetricsService } from '../metrics/metrics.service';
 import type { CreateOrderDto } from './dto/create-order.dto';
 import type { OrderDto, OrderStatus } from './dto/order.dto';
 import { OrderPlacementService } from './order-placement.service';
-import { assertTransition, parseIdempotencyKey, priceLines, requestHash } from './order-rules';
+import { assertTransition, parseIdempotencyKey, requestHash } from './order-rules';
+import type { OptionGroupsRepository } from '../menus/option-groups.repository';
 import type { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 
@@ -21,7 +22,6 @@ const metrics = () => ({ orderCreated: jest.fn(), orderStatusChanged: jest.fn() 
 const table: TablePrincipal = { role: 'table', storeId: 's1', tableId: 't1', exp: 0 };
 const admin: AdminPrincipal = { role: 'admin', storeId: 's1', adminId: 'a1', exp: 0 };
 const MENU_A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
-const MENU_B = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
 
 function codeOf(fn: () => unknown): { status: number; code: string } | undefined {
   try {
@@ -90,44 +90,18 @@ describe('Idempotency-Key validation', () => {
     expect(a).not.toBe(requestHash({ items: [{ menuId: MENU_A, quantity: 2 }] }));
     expect(a).toMatch(/^[0-9a-f]{64}$/);
   });
-});
-
-describe('pricing lines', () => {
-  const menus = [
-    { id: MENU_A, name: 'A', price: 9000, isAvailable: true },
-    { id: MENU_B, name: 'B', price: 1500, isAvailable: true },
-  ];
-  it('snapshots name and price and totals on the server', () => {
-    const priced = priceLines(
-      {
-        items: [
-          { menuId: MENU_B, quantity: 3 },
-          { menuId: MENU_A, quantity: 2 },
-        ],
-      },
-      menus,
+  it('binds the key to the set of options and to the notes, not to the order options were sent in', () => {
+    const [x, y] = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
+    const withOptions = requestHash({ items: [{ menuId: MENU_A, quantity: 1, optionIds: [x, y] }] });
+    expect(withOptions).toBe(
+      requestHash({ items: [{ menuId: MENU_A, quantity: 1, optionIds: [y, x.toUpperCase()] }] }),
     );
-    expect(priced).toEqual({
-      lines: [
-        { menuId: MENU_B, menuName: 'B', unitPrice: 1500, quantity: 3 },
-        { menuId: MENU_A, menuName: 'A', unitPrice: 9000, quantity: 2 },
-      ],
-      totalAmount: 22500,
-    });
-  });
-  it('answers an unknown menu with 404 MENU_NOT_FOUND, before a sold-out one', () => {
-    const soldOut = [{ ...menus[0], isAvailable: false }];
-    const body = {
-      items: [
-        { menuId: MENU_A, quantity: 1 },
-        { menuId: MENU_B, quantity: 1 },
-      ],
-    };
-    expect(codeOf(() => priceLines(body, soldOut))).toEqual({ status: 404, code: 'MENU_NOT_FOUND' });
-    expect(codeOf(() => priceLines({ items: [body.items[0]] }, soldOut))).toEqual({
-      status: 409,
-      code: 'MENU_UNAVAILABLE',
-    });
+    expect(withOptions).not.toBe(requestHash({ items: [{ menuId: MENU_A, quantity: 1, optionIds: [x] }] }));
+    const plain = requestHash({ items: [{ menuId: MENU_A, quantity: 1 }] });
+    // No options and no notes: the fingerprint a body had before options existed.
+    expect(requestHash({ items: [{ menuId: MENU_A, quantity: 1, optionIds: [], note: null }] })).toBe(plain);
+    expect(requestHash({ items: [{ menuId: MENU_A, quantity: 1, note: '덜 맵게' }] })).not.toBe(plain);
+    expect(requestHash({ items: [{ menuId: MENU_A, quantity: 1 }], note: '빨리요' })).not.toBe(plain);
   });
 });
 
@@ -140,12 +114,24 @@ describe('OrderPlacementService', () => {
     tableNumber: 4,
     sessionId: 'ss',
     status: 'PENDING',
-    items: [{ menuId: MENU_A, menuName: 'A', unitPrice: 9000, quantity: 2, subtotal: 18000 }],
+    note: null,
+    items: [
+      {
+        menuId: MENU_A,
+        menuName: 'A',
+        menuPrice: 9000,
+        options: [],
+        note: null,
+        unitPrice: 9000,
+        quantity: 2,
+        subtotal: 18000,
+      },
+    ],
     totalAmount: 18000,
     createdAt: '2026-11-21T15:30:00.000Z',
     updatedAt: '2026-11-21T15:30:00.000Z',
   };
-  const menuA = { id: MENU_A, name: 'A', price: 9000, isAvailable: true };
+  const menuA = { id: MENU_A, name: 'A', price: 9000, isAvailable: true, groups: [] };
   const session = { sessionId: 'ss', tableNumber: 4, now: new Date('2026-11-21T15:30:00Z') };
   const eventCte = jest.fn();
 
@@ -154,6 +140,7 @@ describe('OrderPlacementService', () => {
     const m = metrics();
     const service = new OrderPlacementService(
       repo as unknown as OrdersRepository,
+      {} as OptionGroupsRepository,
       tx,
       o as unknown as OutboxService,
       m as unknown as MetricsService,

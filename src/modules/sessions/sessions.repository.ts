@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OrderDto } from '../orders/dto/order.dto';
-import { ORDER_COLUMNS, orderFromRow } from '../orders/order-query';
+import { ORDER_COLUMNS, ORDER_LINE_FIELDS, orderFromRow } from '../orders/order-query';
 import { returnedRows } from '../../database/query-result';
 
 export interface DashboardRow {
@@ -156,8 +156,8 @@ export class SessionsRepository {
   }
 
   /**
-   * Copies the session and its orders (lines as jsonb `[{menuId, menuName, unitPrice, quantity}]` in line
-   * order, table number snapshotted) into history, set-based, then removes the live orders (lines cascade) and
+   * Copies the session and its orders (lines as jsonb `[{menuId, menuName, menuPrice, options, note, unitPrice,
+   * quantity}]` in line order, table number snapshotted) into history, set-based, then removes the live orders (lines cascade) and
    * ends the session. completed_at is the transaction's now() throughout.
    */
   async archiveSession(
@@ -172,12 +172,10 @@ export class SessionsRepository {
          RETURNING completed_at, order_count, total_amount
        ), oh AS (
          INSERT INTO order_history (id, store_id, session_id, table_id, table_number, order_number, business_date,
-                                    status, total_amount, items, created_at, updated_at, completed_at)
-         SELECT o.id, o.store_id, o.session_id, o.table_id, $4, o.order_number, o.business_date, o.status,
+                                    status, note, total_amount, items, created_at, updated_at, completed_at)
+         SELECT o.id, o.store_id, o.session_id, o.table_id, $4, o.order_number, o.business_date, o.status, o.note,
                 o.total_amount,
-                (SELECT coalesce(jsonb_agg(jsonb_build_object(
-                          'menuId', i.menu_id, 'menuName', i.menu_name, 'unitPrice', i.unit_price, 'quantity', i.quantity)
-                        ORDER BY i.line_no), '[]'::jsonb)
+                (SELECT coalesce(jsonb_agg(jsonb_build_object(${ORDER_LINE_FIELDS}) ORDER BY i.line_no), '[]'::jsonb)
                    FROM order_items i WHERE i.order_id = o.id),
                 o.created_at, o.updated_at, now()
          FROM orders o WHERE o.session_id = $1

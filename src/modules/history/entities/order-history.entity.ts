@@ -3,7 +3,7 @@ import type { OrderLineSnapshot } from '../../orders/dto/order.dto';
 
 /**
  * An archived order (order_history). `items` holds the lines as they were placed, in line order, with the
- * menu name and unit price snapshots; subtotals and the total are derived when read.
+ * menu name, menu price, options, note and unit price snapshots; subtotals and the total are derived when read.
  */
 @Entity({ name: 'order_history' })
 export class OrderHistoryEntity {
@@ -15,6 +15,7 @@ export class OrderHistoryEntity {
   @Column('integer', { name: 'order_number' }) orderNumber: number;
   @Column('date', { name: 'business_date' }) businessDate: string;
   @Column('varchar', { length: 20 }) status: string;
+  @Column('varchar', { length: 200, nullable: true }) note: string | null;
   @Column('integer', { name: 'total_amount' }) totalAmount: number;
   @Column('jsonb') items: OrderLineSnapshot[];
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;

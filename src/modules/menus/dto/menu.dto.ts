@@ -18,6 +18,25 @@ import {
 import { trim } from './category.dto';
 
 export const MAX_PRICE = 10_000_000;
+export const MAX_OPTION_GROUPS_PER_MENU = 10;
+
+/** UUIDs compare in lower case, as the database returns them. */
+const lowerCaseIds = ({ value }: { value: unknown }): unknown =>
+  Array.isArray(value) ? value.map((id: unknown) => (typeof id === 'string' ? id.toLowerCase() : id)) : value;
+
+const OPTION_GROUP_IDS_DOC: {
+  type: [StringConstructor];
+  format: string;
+  maxItems: number;
+  description: string;
+} = {
+  type: [String],
+  format: 'uuid',
+  maxItems: MAX_OPTION_GROUPS_PER_MENU,
+  description:
+    'option groups of your store offered on this menu, each once, in the order the tablet shows them ' +
+    '(unknown or foreign: 404 OPTION_GROUP_NOT_FOUND)',
+};
 
 /** Empty or blank descriptions are stored as absent (null), as clients show them. */
 const trimDescription = ({ value }: { value: unknown }): unknown =>
@@ -56,6 +75,15 @@ export class CreateMenuDto {
   @ValidateIf((o: CreateMenuDto) => o.isAvailable !== undefined)
   @IsBoolean()
   isAvailable?: boolean;
+
+  @ApiPropertyOptional({ ...OPTION_GROUP_IDS_DOC, default: [] })
+  @ValidateIf((o: CreateMenuDto) => o.optionGroupIds !== undefined)
+  @Transform(lowerCaseIds)
+  @IsArray()
+  @ArrayMaxSize(MAX_OPTION_GROUPS_PER_MENU)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  optionGroupIds?: string[];
 }
 
 /**
@@ -96,6 +124,18 @@ export class UpdateMenuDto {
   @ValidateIf((o: UpdateMenuDto) => o.isAvailable !== undefined)
   @IsBoolean()
   isAvailable?: boolean;
+
+  @ApiPropertyOptional({
+    ...OPTION_GROUP_IDS_DOC,
+    description: `${OPTION_GROUP_IDS_DOC.description}; replaces the list`,
+  })
+  @ValidateIf((o: UpdateMenuDto) => o.optionGroupIds !== undefined)
+  @Transform(lowerCaseIds)
+  @IsArray()
+  @ArrayMaxSize(MAX_OPTION_GROUPS_PER_MENU)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  optionGroupIds?: string[];
 }
 
 export class ListMenusQueryDto {
@@ -131,6 +171,12 @@ export class MenuDto {
   @ApiProperty({ type: String, nullable: true, example: '/uploads/4b0e…c1.jpg' }) imageUrl: string | null;
   @ApiProperty({ description: 'false = sold out' }) isAvailable: boolean;
   @ApiProperty({ type: 'integer', example: 0 }) displayOrder: number;
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: 'its option groups, in the order tablets show them',
+  })
+  optionGroupIds: string[];
   @ApiProperty({ type: String, format: 'date-time', example: '2026-11-21T09:30:00.000Z' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time', example: '2026-11-21T09:30:00.000Z' }) updatedAt: string;
 }

@@ -10,6 +10,7 @@ export class OrderEntity {
   @Column('integer', { name: 'order_number' }) orderNumber: number;
   @Column('date', { name: 'business_date' }) businessDate: string;
   @Column('varchar', { length: 20, default: 'PENDING' }) status: string;
+  @Column('varchar', { length: 200, nullable: true }) note: string | null;
   @Column('integer', { name: 'total_amount' }) totalAmount: number;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;

@@ -1,0 +1,167 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Auth, CurrentPrincipal, type StorePrincipal } from '../../common/auth';
+import { ErrorEnvelopeDto } from '../../common/errors';
+import { API_PREFIX } from '../../common/http/api';
+import { ApiUuidParam, uuidParam } from '../../common/http/uuid-param';
+import {
+  CreateOptionDto,
+  CreateOptionGroupDto,
+  OptionDto,
+  OptionGroupDto,
+  ReorderOptionsDto,
+  UpdateOptionDto,
+  UpdateOptionGroupDto,
+} from './dto/option-group.dto';
+import { OptionGroupsService } from './option-groups.service';
+
+const BAD_REQUEST = { type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' };
+const GROUP_NOT_FOUND = {
+  type: ErrorEnvelopeDto,
+  description: 'OPTION_GROUP_NOT_FOUND: no such option group in your store',
+};
+const OPTION_NOT_FOUND = {
+  type: ErrorEnvelopeDto,
+  description: 'OPTION_NOT_FOUND: no such option in your store',
+};
+
+@ApiTags('menu options (admin)')
+@Auth('admin')
+@Controller(`${API_PREFIX}/admin/option-groups`)
+export class OptionGroupsController {
+  constructor(private readonly groups: OptionGroupsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Option groups of your store, oldest first, with their options' })
+  @ApiOkResponse({ type: [OptionGroupDto] })
+  list(@CurrentPrincipal() p: StorePrincipal): Promise<OptionGroupDto[]> {
+    return this.groups.list(p.storeId);
+  }
+
+  @Post()
+  @ApiOperation({
+    summary: 'Create an option group with its options (맵기: exactly 1 of 3; 토핑 추가: up to 3)',
+    description:
+      'minSelect..maxSelect options of the group must be chosen on an order line of a menu listing it ' +
+      '(minSelect 0: optional). Options keep the given order (displayOrder 0, 1, 2, …).',
+  })
+  @ApiCreatedResponse({ type: OptionGroupDto })
+  @ApiBadRequestResponse({
+    ...BAD_REQUEST,
+    description: 'VALIDATION_ERROR: e.g. maxSelect < minSelect, two options with one name, 0 or 31 options',
+  })
+  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'DUPLICATE_OPTION_GROUP_NAME' })
+  create(@CurrentPrincipal() p: StorePrincipal, @Body() dto: CreateOptionGroupDto): Promise<OptionGroupDto> {
+    return this.groups.create(p.storeId, dto);
+  }
+
+  @Get(':id')
+  @ApiUuidParam()
+  @ApiOperation({ summary: 'One option group' })
+  @ApiOkResponse({ type: OptionGroupDto })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiNotFoundResponse(GROUP_NOT_FOUND)
+  get(@CurrentPrincipal() p: StorePrincipal, @Param('id', uuidParam()) id: string): Promise<OptionGroupDto> {
+    return this.groups.get(p.storeId, id);
+  }
+
+  @Patch(':id')
+  @ApiUuidParam()
+  @ApiOperation({
+    summary: 'Rename a group or change its selection range (minSelect <= maxSelect must hold)',
+  })
+  @ApiOkResponse({ type: OptionGroupDto })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiNotFoundResponse(GROUP_NOT_FOUND)
+  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'DUPLICATE_OPTION_GROUP_NAME' })
+  update(
+    @CurrentPrincipal() p: StorePrincipal,
+    @Param('id', uuidParam()) id: string,
+    @Body() dto: UpdateOptionGroupDto,
+  ): Promise<OptionGroupDto> {
+    return this.groups.update(p.storeId, id, dto);
+  }
+
+  @Delete(':id')
+  @ApiUuidParam()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a group: it leaves every menu; orders and history keep their snapshots' })
+  @ApiNoContentResponse({ description: 'deleted' })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiNotFoundResponse(GROUP_NOT_FOUND)
+  remove(@CurrentPrincipal() p: StorePrincipal, @Param('id', uuidParam()) id: string): Promise<void> {
+    return this.groups.remove(p.storeId, id);
+  }
+
+  @Post(':id/options')
+  @ApiUuidParam()
+  @ApiOperation({ summary: 'Add an option to the group, appended last (at most 30 per group)' })
+  @ApiCreatedResponse({ type: OptionDto })
+  @ApiBadRequestResponse({ ...BAD_REQUEST, description: 'VALIDATION_ERROR, also for a 31st option' })
+  @ApiNotFoundResponse(GROUP_NOT_FOUND)
+  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'DUPLICATE_OPTION_NAME' })
+  addOption(
+    @CurrentPrincipal() p: StorePrincipal,
+    @Param('id', uuidParam()) id: string,
+    @Body() dto: CreateOptionDto,
+  ): Promise<OptionDto> {
+    return this.groups.addOption(p.storeId, id, dto);
+  }
+
+  @Put(':id/options/order')
+  @ApiUuidParam()
+  @ApiOperation({ summary: 'Reorder every option of the group; displayOrder becomes 0, 1, 2, …' })
+  @ApiOkResponse({ type: OptionGroupDto })
+  @ApiBadRequestResponse({ ...BAD_REQUEST, description: 'VALIDATION_ERROR: ids must list every option once' })
+  @ApiNotFoundResponse(GROUP_NOT_FOUND)
+  reorderOptions(
+    @CurrentPrincipal() p: StorePrincipal,
+    @Param('id', uuidParam()) id: string,
+    @Body() dto: ReorderOptionsDto,
+  ): Promise<OptionGroupDto> {
+    return this.groups.reorderOptions(p.storeId, id, dto.ids);
+  }
+}
+
+@ApiTags('menu options (admin)')
+@Auth('admin')
+@Controller(`${API_PREFIX}/admin/options`)
+export class OptionsController {
+  constructor(private readonly groups: OptionGroupsService) {}
+
+  @Patch(':id')
+  @ApiUuidParam()
+  @ApiOperation({ summary: 'Change an option; isAvailable:false marks this one choice sold out' })
+  @ApiOkResponse({ type: OptionDto })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiNotFoundResponse(OPTION_NOT_FOUND)
+  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'DUPLICATE_OPTION_NAME' })
+  update(
+    @CurrentPrincipal() p: StorePrincipal,
+    @Param('id', uuidParam()) id: string,
+    @Body() dto: UpdateOptionDto,
+  ): Promise<OptionDto> {
+    return this.groups.updateOption(p.storeId, id, dto);
+  }
+
+  @Delete(':id')
+  @ApiUuidParam()
+  @HttpCode(204)
+  @ApiOperation({ summary: "Delete an option (not a group's only one); orders keep their snapshots" })
+  @ApiNoContentResponse({ description: 'deleted' })
+  @ApiBadRequestResponse(BAD_REQUEST)
+  @ApiNotFoundResponse(OPTION_NOT_FOUND)
+  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: "LAST_OPTION: the group's only option" })
+  remove(@CurrentPrincipal() p: StorePrincipal, @Param('id', uuidParam()) id: string): Promise<void> {
+    return this.groups.removeOption(p.storeId, id);
+  }
+}
