@@ -129,18 +129,80 @@ describe('database constraints (real PostgreSQL)', () => {
     await rejects(insertOrder, order(storeA.id, tableB.id, sessionA, { orderNumber: 9 }), 'fk_orders_table');
   });
 
-  it('order items: quantity above zero and a menu once per order', async () => {
+  it('order items: quantity above zero, menu price and options, the same menu, options and note once per order', async () => {
     const [{ id: orderId }] = (await t.dataSource.query(
       insertOrder,
       order(storeA.id, tableA.id, sessionA, { orderNumber: 20 }),
     )) as Array<{ id: string }>;
     const menu = await createMenu(t.dataSource, storeA.id, categoryA.id);
-    const insert = `INSERT INTO order_items (order_id, line_no, menu_id, menu_name, unit_price, quantity)
-                    VALUES ($1, $2, $3, 'Tea', 1000, $4)`;
-    await rejects(insert, [orderId, 1, menu.id, 0], 'ck_order_items_quantity');
-    await t.dataSource.query(insert, [orderId, 1, menu.id, 2]);
-    await rejects(insert, [orderId, 2, menu.id, 1], 'uq_order_items_order_menu');
-    await rejects(insert, [orderId, 1, randomUUID(), 1], 'uq_order_items_order_line');
+    const insert = `INSERT INTO order_items (order_id, line_no, menu_id, menu_name, menu_price, unit_price, quantity, options, note)
+                    VALUES ($1, $2, $3, 'Tea', $4, 1000, $5, $6::jsonb, $7)`;
+    const line = (
+      lineNo: number,
+      quantity: number,
+      extra: Partial<{ menuPrice: number; options: string; note: string | null }> = {},
+    ) => [
+      orderId,
+      lineNo,
+      menu.id,
+      extra.menuPrice ?? 1000,
+      quantity,
+      extra.options ?? '[]',
+      extra.note ?? null,
+    ];
+    await rejects(insert, line(1, 0), 'ck_order_items_quantity');
+    await rejects(insert, line(1, 1, { menuPrice: 1001 }), 'ck_order_items_menu_price');
+    await rejects(insert, line(1, 1, { options: '{}' }), 'ck_order_items_options');
+    await rejects(insert, line(1, 1, { note: '' }), 'ck_order_items_note');
+    await rejects(insert, line(1, 1, { note: 'tab\there' }), 'ck_order_items_note');
+    await t.dataSource.query(insert, line(1, 2));
+    await rejects(insert, line(2, 1), 'uq_order_items_order_line_choice');
+    await t.dataSource.query(insert, line(2, 1, { note: 'no onions\nplease' }));
+    await t.dataSource.query(
+      insert,
+      line(3, 1, { menuPrice: 500, options: '[{"optionId":"x","price":500}]' }),
+    );
+    await rejects(insert, line(1, 1, { note: 'other' }), 'uq_order_items_order_line');
+  });
+
+  it('orders: a note is never blank and has no control character but LF', async () => {
+    const insert = `INSERT INTO orders (store_id, table_id, session_id, order_number, business_date, total_amount, note)
+                    VALUES ($1, $2, $3, $4, '2026-11-21', 0, $5)`;
+    await rejects(insert, [storeA.id, tableA.id, sessionA, 30, ''], 'ck_orders_note');
+    await rejects(insert, [storeA.id, tableA.id, sessionA, 30, 'bell\u0007'], 'ck_orders_note');
+    await t.dataSource.query(insert, [storeA.id, tableA.id, sessionA, 30, 'two\nlines']);
+  });
+
+  it('option groups and options: ranges, names unique, and never another store’s group', async () => {
+    const group = `INSERT INTO option_groups (store_id, name, min_select, max_select) VALUES ($1, $2, $3, $4) RETURNING id`;
+    await rejects(group, [storeA.id, 'g', 2, 1], 'ck_option_groups_max_select');
+    await rejects(group, [storeA.id, 'g', -1, 1], 'ck_option_groups_min_select');
+    await rejects(group, [storeA.id, 'g', 0, 21], 'ck_option_groups_max_select');
+    await rejects(group, [storeA.id, '', 0, 1], 'ck_option_groups_name');
+    const [{ id: groupA }] = (await t.dataSource.query(group, [storeA.id, '맵기', 1, 1])) as Array<{
+      id: string;
+    }>;
+    await rejects(group, [storeA.id, '맵기', 0, 1], 'uq_option_groups_store_name');
+    await t.dataSource.query(group, [storeB.id, '맵기', 0, 1]);
+
+    const option = `INSERT INTO options (store_id, group_id, name, price) VALUES ($1, $2, $3, $4)`;
+    await rejects(option, [storeA.id, groupA, 'x', -1], 'ck_options_price');
+    await rejects(option, [storeA.id, groupA, 'x', 1_000_001], 'ck_options_price');
+    await rejects(option, [storeB.id, groupA, 'x', 0], 'fk_options_group');
+    await t.dataSource.query(option, [storeA.id, groupA, '매운맛', 0]);
+    await rejects(option, [storeA.id, groupA, '매운맛', 100], 'uq_options_group_name');
+
+    const menuA = await createMenu(t.dataSource, storeA.id, categoryA.id);
+    const menuB = await createMenu(t.dataSource, storeB.id, categoryB.id);
+    const link = `INSERT INTO menu_option_groups (store_id, menu_id, group_id, position) VALUES ($1, $2, $3, $4)`;
+    await rejects(link, [storeB.id, menuB.id, groupA, 0], 'fk_menu_option_groups_group');
+    await rejects(link, [storeA.id, menuB.id, groupA, 0], 'fk_menu_option_groups_menu');
+    await rejects(link, [storeA.id, menuA.id, groupA, 10], 'ck_menu_option_groups_position');
+    await t.dataSource.query(link, [storeA.id, menuA.id, groupA, 0]);
+    const [{ id: groupA2 }] = (await t.dataSource.query(group, [storeA.id, '토핑', 0, 3])) as Array<{
+      id: string;
+    }>;
+    await rejects(link, [storeA.id, menuA.id, groupA2, 0], 'uq_menu_option_groups_menu_position');
   });
 
   it('events: type set and one event per store sequence number', async () => {
