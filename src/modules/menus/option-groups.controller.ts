@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -53,6 +54,49 @@ export class OptionGroupsController {
     description:
       'minSelect..maxSelect options of the group must be chosen on an order line of a menu listing it ' +
       '(minSelect 0: optional). Options keep the given order (displayOrder 0, 1, 2, …).',
+  })
+  @ApiBody({
+    type: CreateOptionGroupDto,
+    examples: {
+      spice: {
+        summary: '맵기: exactly one of three',
+        value: {
+          name: '맵기',
+          minSelect: 1,
+          maxSelect: 1,
+          options: [
+            { name: '순한맛', price: 0 },
+            { name: '보통', price: 0 },
+            { name: '매운맛', price: 0 },
+          ],
+        },
+      },
+      toppings: {
+        summary: '토핑 추가: up to three, each with its price',
+        value: {
+          name: '토핑 추가',
+          minSelect: 0,
+          maxSelect: 3,
+          options: [
+            { name: '치즈', price: 1000 },
+            { name: '계란', price: 500 },
+            { name: '햄', price: 1500, isAvailable: false },
+          ],
+        },
+      },
+      size: {
+        summary: '사이즈: 보통 or 곱빼기 (+2,000원)',
+        value: {
+          name: '사이즈',
+          minSelect: 1,
+          maxSelect: 1,
+          options: [
+            { name: '보통', price: 0 },
+            { name: '곱빼기', price: 2000 },
+          ],
+        },
+      },
+    },
   })
   @ApiCreatedResponse({ type: OptionGroupDto })
   @ApiBadRequestResponse({

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, Post, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
@@ -33,7 +34,8 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Place an order for the calling table',
     description:
-      'Snapshots each menu’s name and price, computes the total, starts the table’s session when none is active ' +
+      'Snapshots each menu’s name and price and the chosen options (group name, name, price) with the notes; a ' +
+      'line’s unitPrice is the menu price plus its options. Computes the total, starts the table’s session when none is active ' +
       'and numbers the order per store and business day (Asia/Seoul). With an Idempotency-Key (scoped to the table, ' +
       'kept 24 h) a retry with the same body gets the first response again with `Idempotent-Replayed: true`.',
   })
@@ -49,14 +51,45 @@ export class OrdersController {
       'Idempotent-Replayed': { description: '`true` on a replayed response', schema: { type: 'string' } },
     },
   })
-  @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR, IDEMPOTENCY_KEY_INVALID' })
+  @ApiBody({
+    type: CreateOrderDto,
+    examples: {
+      withOptions: {
+        summary: '김치찌개 매운맛 + 치즈, two 공기밥, notes',
+        value: {
+          items: [
+            {
+              menuId: '6b56d711-5c04-4797-99c5-0618d012bb3c',
+              quantity: 1,
+              optionIds: ['5021b1aa-af83-4f83-8253-6e7f8091a2b3', '0b7c3c55-5a3e-4a3e-9d0e-1f2a3b4c5d6e'],
+              note: '덜 맵게 해주세요',
+            },
+            { menuId: 'fca7c435-0bbc-4468-9bd9-d13962eeb03b', quantity: 2 },
+          ],
+          note: '아이 의자 하나 부탁드려요',
+        },
+      },
+      plain: {
+        summary: 'menus without options',
+        value: { items: [{ menuId: 'fca7c435-0bbc-4468-9bd9-d13962eeb03b', quantity: 2 }] },
+      },
+    },
+  })
+  @ApiBadRequestResponse({
+    type: ErrorEnvelopeDto,
+    description:
+      'VALIDATION_ERROR, IDEMPOTENCY_KEY_INVALID, OPTION_SELECTION_INVALID (an option the line’s menu does not ' +
+      'offer, one option twice, too few or too many in a group; detail names items.N and the group)',
+  })
   @ApiNotFoundResponse({
     type: ErrorEnvelopeDto,
-    description: 'MENU_NOT_FOUND (unknown, deleted or another store’s)',
+    description:
+      'MENU_NOT_FOUND (unknown, deleted or another store’s), OPTION_NOT_FOUND (unknown or another store’s)',
   })
   @ApiConflictResponse({
     type: ErrorEnvelopeDto,
-    description: 'MENU_UNAVAILABLE (sold out), IDEMPOTENCY_KEY_IN_USE',
+    description:
+      'MENU_UNAVAILABLE (sold out), OPTION_UNAVAILABLE (a sold-out option), IDEMPOTENCY_KEY_IN_USE',
   })
   @ApiUnprocessableEntityResponse({
     type: ErrorEnvelopeDto,
