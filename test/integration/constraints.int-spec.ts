@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { QueryFailedError } from 'typeorm';
 import { startTestApp, TestApp, TestEnv } from '../utils/app';
 import { createCategory, createMenu, createStore, createTable } from '../factories';

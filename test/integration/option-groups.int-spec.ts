@@ -165,7 +165,7 @@ describe('option groups across two instances (PostgreSQL, Redis)', () => {
           .set(...admin()),
       ),
     );
-    expect(answers.map((r) => r.status).sort()).toEqual([204, 409]);
+    expect(answers.map((r) => r.status).sort((a, b) => a - b)).toEqual([204, 409]);
     expect(answers.find((r) => r.status === 409)?.body.error_code).toBe('LAST_OPTION');
     const left = await a.dataSource.query(`SELECT count(*)::int AS n FROM options WHERE group_id = $1`, [
       group.id,
