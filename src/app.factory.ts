@@ -7,6 +7,7 @@ import { AllExceptionsFilter } from './common/errors';
 import { createValidationPipe } from './common/http/validation.pipe';
 import type { AppConfig } from './config';
 import { ShutdownState } from './modules/health/shutdown-state';
+import { DependencyStatus } from './modules/metrics/dependency-status';
 import { setupSwagger } from './swagger';
 import { connectEventBus } from './modules/events/event-bus.connect';
 import { JSON_BODY_LIMIT, rejectUnstorableText } from './common/http/json-body';
@@ -40,7 +41,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     });
   }
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(app.get(DependencyStatus)));
   // No enableShutdownHooks(): main.ts installs the graceful shutdown (drain, then app.close(), then exit 0);
   // Nest's own handler would close at once and re-raise the signal.
   setupSwagger(app);

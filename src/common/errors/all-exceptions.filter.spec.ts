@@ -1,5 +1,12 @@
-import { BadRequestException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Logger,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import type { DependencyStatus } from '../../modules/metrics/dependency-status';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { AppError } from './app-error';
 import { ErrorCode } from './error-codes';
@@ -110,5 +117,52 @@ describe('AllExceptionsFilter.render', () => {
     );
     expect(r).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', detail: 'failed checks: redis' });
     expect(r.extra).toEqual({ checks: { database: { status: 'up' }, redis: { status: 'down' } } });
+  });
+});
+
+describe('AllExceptionsFilter.catch: what is logged', () => {
+  const answer = (filter: AllExceptionsFilter, exception: unknown) => {
+    const res = {
+      headersSent: false,
+      setHeader: jest.fn(),
+      getHeader: jest.fn(),
+      status: jest.fn(),
+      json: jest.fn(),
+    };
+    res.status.mockReturnValue(res);
+    const host = {
+      getType: () => 'http',
+      switchToHttp: () => ({
+        getRequest: () => ({ id: 'r-1', url: '/api/v1/orders' }),
+        getResponse: () => res,
+      }),
+    } as unknown as ArgumentsHost;
+    filter.catch(exception, host);
+    return res.status.mock.calls[0][0] as number;
+  };
+  let error: jest.SpyInstance;
+
+  beforeEach(() => {
+    error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('logs a 500 at error level with its stack', () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'id')");
+    expect(answer(new AllExceptionsFilter(), bug)).toBe(500);
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(error.mock.calls[0][0]).toMatchObject({ requestId: 'r-1', errorCode: 'INTERNAL_ERROR' });
+    expect(error.mock.calls[0][1]).toBe(bug.stack);
+  });
+
+  it('logs nothing for a 503, and reports a lost database to DependencyStatus', () => {
+    const dependencies = { requestFailed: jest.fn() };
+    const filter = new AllExceptionsFilter(dependencies as unknown as DependencyStatus);
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    expect(answer(filter, refused)).toBe(503);
+    expect(answer(filter, new ServiceUnavailableException({ status: 'error', details: {} }))).toBe(503);
+    expect(answer(filter, AppError.unavailable('login protection is unavailable'))).toBe(503);
+    expect(error).not.toHaveBeenCalled();
+    expect(dependencies.requestFailed.mock.calls).toEqual([['database', refused]]);
   });
 });

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import type { DependencyStatus } from '../../modules/metrics/dependency-status';
 import { UNSTORABLE_TEXT } from '../http/json-body';
 import { AppError, FieldError } from './app-error';
 import { isConnectionFailure } from './connection-failure';
@@ -39,10 +40,16 @@ const PG_NOT_NULL = '23502';
  * (404 for unknown routes, body-parser failures, Multer limits) are mapped by status; database constraint
  * violations by constraint name; a lost or refused database connection is 503 SERVICE_UNAVAILABLE; anything
  * else is a logged 500 whose body says nothing about internals.
+ *
+ * Only what nobody expected is logged here, at error level with its stack: a 500. A 503 is an expected answer
+ * (a dependency is down, a readiness probe failed, the instance is draining): its access-log line at warn says
+ * enough, and a lost database connection is reported to DependencyStatus, which logs the outage once.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ExceptionFilter');
+
+  constructor(private readonly dependencies?: DependencyStatus) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
@@ -51,7 +58,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const rendered = this.render(exception);
 
-    if (rendered.status >= 500) {
+    if (rendered.status === HttpStatus.SERVICE_UNAVAILABLE) {
+      if (isConnectionFailure(exception)) this.dependencies?.requestFailed('database', exception);
+    } else if (rendered.status >= 500) {
       this.logger.error(
         { err: exception, requestId: req.id, errorCode: rendered.code },
         exception instanceof Error ? exception.stack : String(exception),

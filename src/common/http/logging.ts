@@ -12,9 +12,23 @@ type LoggedRequest = Omit<IncomingMessage, 'id'> & {
   baseUrl?: string;
 };
 
+/** What pino-http makes up for a response >= 500 that carries no error of its own. */
+const STATUS_ONLY_ERROR = /^failed with status code \d+$/;
+
+/**
+ * The access-log level of a response: a 503 is a dependency down, a failed readiness probe or a draining
+ * instance, all expected and logged once where they start (DependencyStatus): warn. Error is for the other 5xx,
+ * which the exception filter logs with their stack.
+ */
+export function accessLogLevel(status: number, err?: Error): 'info' | 'warn' | 'error' {
+  if (status === 503) return 'warn';
+  return err || status >= 500 ? 'error' : 'info';
+}
+
 /**
  * pino-http settings: one JSON line per request with method, route template, status, duration, request id and
- * principal; never a body, a token or a password (`Authorization`, cookies and `?ticket=` are redacted).
+ * principal; never a body, a token or a password (`Authorization`, cookies and `?ticket=` are redacted), and never
+ * a stack: the one of a 500 is in the exception filter's line.
  */
 export function loggerParams(config: AppConfig): Params {
   const threshold = levels.values[config.log.level] ?? Infinity;
@@ -30,8 +44,15 @@ export function loggerParams(config: AppConfig): Params {
       // 'silent' when the level is below LOG_LEVEL: pino-http then returns before building the line (custom
       // props, a child logger, serializers) that pino would drop anyway.
       customLogLevel: (_req, res, err) => {
-        const level = err || res.statusCode >= 500 ? 'error' : 'info';
+        const level = accessLogLevel(res.statusCode, err);
         return enabled(level) ? level : 'silent';
+      },
+      // pino-http attaches an Error with a stack pointing into itself to every 5xx line: it says nothing the
+      // status does not.
+      customErrorObject: (_req, _res, error, value: Record<string, unknown>) => {
+        if (!STATUS_ONLY_ERROR.test(error.message)) return value;
+        const { err: _err, ...rest } = value;
+        return rest;
       },
       customSuccessMessage: () => 'request completed',
       customErrorMessage: () => 'request failed',

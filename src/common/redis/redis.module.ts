@@ -1,13 +1,15 @@
-import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../../config';
+import { DependencyStatus } from '../../modules/metrics/dependency-status';
 
 export const REDIS = Symbol('REDIS');
 
 /**
  * One Redis connection per instance when REDIS_URL is set, `null` otherwise; inject with `@Inject(REDIS)`.
  * Every key is prefixed with REDIS_KEY_PREFIX. Commands fail fast while Redis is down (no offline queue),
- * so each user of it can fall back (cache → database) or answer 503 instead of hanging.
+ * so each user of it can fall back (cache → database, shared counters → this instance's) or answer 503 instead of
+ * hanging. The client's connection tells DependencyStatus when Redis goes away and when it is back.
  */
 @Injectable()
 class RedisLifecycle implements OnApplicationShutdown {
@@ -24,10 +26,9 @@ class RedisLifecycle implements OnApplicationShutdown {
   providers: [
     {
       provide: REDIS,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig): Redis | null => {
+      inject: [AppConfig, DependencyStatus],
+      useFactory: (config: AppConfig, dependencies: DependencyStatus): Redis | null => {
         if (!config.redis.url) return null;
-        const logger = new Logger('Redis');
         const client = new Redis(config.redis.url, {
           keyPrefix: config.redis.keyPrefix,
           maxRetriesPerRequest: 1,
@@ -35,15 +36,10 @@ class RedisLifecycle implements OnApplicationShutdown {
           connectTimeout: 2000,
           retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
         });
-        let down = false;
-        client.on('error', (error: Error) => {
-          if (!down) logger.warn({ err: error.message }, 'redis unavailable');
-          down = true;
-        });
-        client.on('ready', () => {
-          if (down) logger.log('redis reconnected');
-          down = false;
-        });
+        client.on('error', (error: Error) => dependencies.down('redis', error));
+        // A server that shuts down closes the connection without an error; not emitted after quit().
+        client.on('reconnecting', () => dependencies.down('redis', 'connection closed'));
+        client.on('ready', () => dependencies.up('redis'));
         return client;
       },
     },

@@ -6,6 +6,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 import { REDIS } from '../../common/redis/redis.module';
 import { AppConfig } from '../../config';
+import { DependencyStatus } from '../metrics/dependency-status';
 import { AuthController } from './auth.controller';
 import { AuthRepository } from './auth.repository';
 import { AuthService } from './auth.service';
@@ -57,8 +58,9 @@ class JwtKeysModule {}
       }),
     }),
     ThrottlerModule.forRootAsync({
-      inject: [AppConfig, REDIS],
-      useFactory: (config: AppConfig, redis: Redis | null) => throttlerOptions(config, redis),
+      inject: [AppConfig, REDIS, DependencyStatus],
+      useFactory: (config: AppConfig, redis: Redis | null, dependencies: DependencyStatus) =>
+        throttlerOptions(config, redis, dependencies),
     }),
   ],
   controllers: [AuthController],

@@ -1,7 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AppError, ErrorCode } from '../../common/errors';
 import { REDIS } from '../../common/redis/redis.module';
+import { DependencyStatus } from '../metrics/dependency-status';
+import { SharedOrLocal } from './shared-or-local';
 
 /** API.md: five consecutive failures lock that login for 60 s. */
 export const MAX_FAILURES = 5;
@@ -98,50 +100,39 @@ export class MemoryLockoutStore implements LockoutStore {
 /**
  * The shared store, and this instance's memory while the shared one is unreachable: during a Redis outage
  * logins keep working and are still locked after five failures, counted per instance (as the stream limits
- * and the rate limit degrade too). Counts made meanwhile are not carried over when Redis is back.
+ * and the rate limits degrade too), and shared again once Redis is back (SharedOrLocal).
  */
 export class FallbackLockoutStore implements LockoutStore {
-  private readonly logger = new Logger('LoginLockout');
-  private lastWarning = 0;
+  private readonly stores: SharedOrLocal<LockoutStore>;
 
   constructor(
-    private readonly shared: LockoutStore,
-    private readonly local: LockoutStore = new MemoryLockoutStore(),
-  ) {}
+    shared: LockoutStore,
+    local: LockoutStore = new MemoryLockoutStore(),
+    dependencies?: DependencyStatus,
+  ) {
+    this.stores = new SharedOrLocal(shared, local, 'LoginLockout', dependencies);
+  }
 
   lockedFor(key: string): Promise<number> {
-    return this.either((s) => s.lockedFor(key));
+    return this.stores.run((s) => s.lockedFor(key));
   }
 
   recordFailure(key: string): Promise<void> {
-    return this.either((s) => s.recordFailure(key));
+    return this.stores.run((s) => s.recordFailure(key));
   }
 
   reset(key: string): Promise<void> {
-    return this.either((s) => s.reset(key));
-  }
-
-  private async either<T>(work: (store: LockoutStore) => Promise<T>): Promise<T> {
-    try {
-      return await work(this.shared);
-    } catch (error) {
-      if (Date.now() - this.lastWarning > 10_000) {
-        this.lastWarning = Date.now();
-        this.logger.warn(
-          { err: (error as Error).message },
-          'login lockout counted per instance (redis unavailable)',
-        );
-      }
-      return work(this.local);
-    }
+    return this.stores.run((s) => s.reset(key));
   }
 }
 
 export const lockoutStoreProvider = {
   provide: LOCKOUT_STORE,
-  inject: [REDIS],
-  useFactory: (redis: Redis | null): LockoutStore =>
-    redis ? new FallbackLockoutStore(new RedisLockoutStore(redis)) : new MemoryLockoutStore(),
+  inject: [REDIS, DependencyStatus],
+  useFactory: (redis: Redis | null, dependencies: DependencyStatus): LockoutStore =>
+    redis
+      ? new FallbackLockoutStore(new RedisLockoutStore(redis), new MemoryLockoutStore(), dependencies)
+      : new MemoryLockoutStore(),
 };
 
 /** Login lockout per store+username, store+table number, or superadmin username. */

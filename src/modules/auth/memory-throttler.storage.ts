@@ -9,7 +9,7 @@ interface Window {
 }
 
 /**
- * The in-process rate-limit store (no REDIS_URL), with the same fixed-window semantics as RedisThrottlerStorage:
+ * The in-process rate-limit store (no REDIS_URL, and each instance's own while Redis is unreachable), with the same fixed-window semantics as RedisThrottlerStorage:
  * the first hit starts a `ttl` window, hits beyond `limit` are refused until it ends (Retry-After = the rest of
  * the window). Replaces @nestjs/throttler's default store, which keeps one timestamp per hit and filters the whole
  * list on every request: O(hits in the last minute) per request, so the busier a principal, the slower each of its

@@ -13,7 +13,8 @@ import {
 import { AppError, ErrorCode } from '../../common/errors';
 import { AppConfig } from '../../config';
 import { MemoryThrottlerStorage } from './memory-throttler.storage';
-import { RedisThrottlerStorage } from './redis-throttler.storage';
+import { FallbackThrottlerStorage, RedisThrottlerStorage } from './redis-throttler.storage';
+import type { DependencyStatus } from '../metrics/dependency-status';
 import { AccessTokenVerifier, rememberVerifiedToken } from './verified-tokens';
 import type Redis from 'ioredis';
 
@@ -34,7 +35,11 @@ type Req = {
 
 const clientIp = (req: Req): string => `ip:${normalizeIp(req.ip ?? 'unknown')}`;
 
-export function throttlerOptions(config: AppConfig, redis: Redis | null): ThrottlerModuleOptions {
+export function throttlerOptions(
+  config: AppConfig,
+  redis: Redis | null,
+  dependencies?: DependencyStatus,
+): ThrottlerModuleOptions {
   const throttlers: ThrottlerOptions[] = [
     { name: 'default', ttl: MINUTE_MS, limit: config.rateLimitPerMinute },
     {
@@ -50,7 +55,13 @@ export function throttlerOptions(config: AppConfig, redis: Redis | null): Thrott
     // One budget per principal across every route (the library's default key is per route).
     generateKey: (_context, tracker, name) => `${name}:${tracker}`,
     setHeaders: false,
-    storage: redis ? new RedisThrottlerStorage(redis) : new MemoryThrottlerStorage(),
+    storage: redis
+      ? new FallbackThrottlerStorage(
+          new RedisThrottlerStorage(redis),
+          new MemoryThrottlerStorage(),
+          dependencies,
+        )
+      : new MemoryThrottlerStorage(),
   };
 }
 

@@ -1,7 +1,8 @@
-import { Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type Redis from 'ioredis';
-import { windowRecord } from './memory-throttler.storage';
+import type { DependencyStatus } from '../metrics/dependency-status';
+import { MemoryThrottlerStorage, windowRecord } from './memory-throttler.storage';
+import { SharedOrLocal } from './shared-or-local';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
@@ -19,13 +20,10 @@ return {hits, ttl}`;
  * @nestjs/throttler storage over the shared Redis, so RATE_LIMIT_PER_MINUTE holds for the deployment and not per
  * pod. A fixed window per key: the first hit starts a `ttl` window, hits beyond `limit` are refused until it
  * ends (Retry-After = the rest of the window). Written here rather than taken from
- * @nest-lab/throttler-storage-redis, whose peer dependencies stop at Nest 11.
- * While Redis is unreachable requests are let through (logged): rate limiting is protection, not a dependency.
+ * @nest-lab/throttler-storage-redis, whose peer dependencies stop at Nest 11. Fails while Redis is unreachable:
+ * FallbackThrottlerStorage counts in memory meanwhile.
  */
 export class RedisThrottlerStorage implements ThrottlerStorage {
-  private readonly logger = new Logger(RedisThrottlerStorage.name);
-  private lastWarning = 0;
-
   constructor(private readonly redis: Redis) {}
 
   async increment(
@@ -35,18 +33,37 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     _blockDuration: number,
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
-    try {
-      const [hits, pttl] = (await this.redis.eval(HIT, 1, `throttle:${throttlerName}:${key}`, ttl)) as [
-        number,
-        number,
-      ];
-      return windowRecord(hits, pttl, limit);
-    } catch (error) {
-      if (Date.now() - this.lastWarning > 10_000) {
-        this.lastWarning = Date.now();
-        this.logger.warn({ err: (error as Error).message }, 'rate limit store unavailable; not limiting');
-      }
-      return { totalHits: 0, timeToExpire: Math.ceil(ttl / 1000), isBlocked: false, timeToBlockExpire: 0 };
-    }
+    const [hits, pttl] = (await this.redis.eval(HIT, 1, `throttle:${throttlerName}:${key}`, ttl)) as [
+      number,
+      number,
+    ];
+    return windowRecord(hits, pttl, limit);
+  }
+}
+
+/**
+ * The rate-limit store with REDIS_URL set: Redis, and this instance's MemoryThrottlerStorage while Redis is
+ * unreachable, so RATE_LIMIT_PER_MINUTE and LOGIN_RATE_LIMIT_PER_MINUTE hold per instance during an outage and
+ * for the deployment again once it is back (SharedOrLocal, as the login lockout).
+ */
+export class FallbackThrottlerStorage implements ThrottlerStorage {
+  private readonly stores: SharedOrLocal<ThrottlerStorage>;
+
+  constructor(
+    shared: ThrottlerStorage,
+    local: ThrottlerStorage = new MemoryThrottlerStorage(),
+    dependencies?: DependencyStatus,
+  ) {
+    this.stores = new SharedOrLocal(shared, local, 'RateLimit', dependencies);
+  }
+
+  increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
+    return this.stores.run((s) => s.increment(key, ttl, limit, blockDuration, throttlerName));
   }
 }

@@ -1,8 +1,9 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import amqp, { type AmqpConnectionManager, type ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel } from 'amqplib';
 import { Subject } from 'rxjs';
 import { AppConfig } from '../../config';
+import type { DependencyStatus } from '../metrics/dependency-status';
 import { EventHub } from './event-hub.service';
 import { EVENT_ROUTING_KEYS, EVENTS_EXCHANGE, type BusEvent } from './event-types';
 
@@ -47,29 +48,26 @@ export class InProcessEventBus extends EventBus {
  * standard RMQ transport (see event-bus.connect.ts).
  */
 export class RabbitMqEventBus extends EventBus implements OnApplicationShutdown {
-  private readonly logger = new Logger(RabbitMqEventBus.name);
   private readonly connection: AmqpConnectionManager;
   private readonly channel: ChannelWrapper;
-  private wasDown = false;
+  private closing = false;
 
-  constructor(config: AppConfig) {
+  /** The connection's losses and returns are the broker's outages, logged and counted by `dependencies`. */
+  constructor(config: AppConfig, dependencies?: DependencyStatus) {
     super();
     this.connection = amqp.connect([config.rabbitmq.url as string], {
       heartbeatIntervalInSeconds: 5,
       reconnectTimeInSeconds: 1,
     });
     this.connection.on('connect', () => {
-      if (this.wasDown) this.logger.log('rabbitmq reconnected');
-      this.wasDown = false;
+      dependencies?.up('rabbitmq');
       this.connected$.next();
     });
-    this.connection.on('disconnect', ({ err }: { err: Error }) => {
-      if (!this.wasDown) this.logger.warn({ err: err?.message }, 'rabbitmq connection lost');
-      this.wasDown = true;
-    });
-    this.connection.on('connectFailed', () => {
-      this.wasDown = true;
-    });
+    const lost = ({ err }: { err?: Error }): void => {
+      if (!this.closing) dependencies?.down('rabbitmq', err ?? 'connection closed');
+    };
+    this.connection.on('disconnect', lost);
+    this.connection.on('connectFailed', lost);
     this.channel = this.connection.createChannel({
       json: false,
       confirm: true,
@@ -110,6 +108,7 @@ export class RabbitMqEventBus extends EventBus implements OnApplicationShutdown 
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await this.channel.close().catch(() => undefined);
     await this.connection.close().catch(() => undefined);
   }

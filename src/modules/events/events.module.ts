@@ -2,6 +2,7 @@ import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/c
 import { API_PREFIX } from '../../common/http/api';
 import { AppConfig } from '../../config';
 import { AuthModule } from '../auth/auth.module';
+import { DependencyStatus } from '../metrics/dependency-status';
 import { EventBus, InProcessEventBus, RabbitMqEventBus } from './event-bus';
 import { EventHub } from './event-hub.service';
 import { EventRetention } from './event-retention.service';
@@ -30,9 +31,9 @@ import { StreamLimits } from './stream-limits.service';
     EventHub,
     {
       provide: EventBus,
-      inject: [AppConfig, EventHub],
-      useFactory: (config: AppConfig, hub: EventHub): EventBus =>
-        config.rabbitmq.url ? new RabbitMqEventBus(config) : new InProcessEventBus(hub),
+      inject: [AppConfig, EventHub, DependencyStatus],
+      useFactory: (config: AppConfig, hub: EventHub, dependencies: DependencyStatus): EventBus =>
+        config.rabbitmq.url ? new RabbitMqEventBus(config, dependencies) : new InProcessEventBus(hub),
     },
     EventRetention,
     StreamLimits,

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import {
   HealthCheckService,
   HealthIndicatorFunction,
@@ -11,6 +11,7 @@ import { connect } from 'amqplib';
 import type Redis from 'ioredis';
 import { REDIS } from '../../common/redis/redis.module';
 import { AppConfig } from '../../config';
+import { Dependency, DependencyStatus } from '../metrics/dependency-status';
 import { MetricsService } from '../metrics/metrics.service';
 import { ShutdownState } from './shutdown-state';
 
@@ -20,10 +21,12 @@ export const CHECK_TIMEOUT_MS = 1500;
 /**
  * /health/ready: the database always, Redis when REDIS_URL is set, RabbitMQ when RABBITMQ_URL is set, each with
  * a timeout, plus `shutdown`, which fails as soon as the instance starts draining. Terminus answers 503 when one
- * fails; the global filter renders that as the error envelope with `checks` naming each one.
+ * fails; the global filter renders that as the error envelope with `checks` naming each one. A failed probe is
+ * the probe's answer, not an error of the service: Terminus logs nothing (health.module.ts), the filter logs
+ * nothing for a 503, and each dependency's outage is logged once by DependencyStatus, which every probe updates.
  */
 @Injectable()
-export class ReadinessService {
+export class ReadinessService implements OnModuleInit {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
@@ -31,8 +34,17 @@ export class ReadinessService {
     private readonly config: AppConfig,
     private readonly shutdown: ShutdownState,
     private readonly metrics: MetricsService,
+    private readonly dependencies: DependencyStatus,
     @Inject(REDIS) private readonly redis: Redis | null,
   ) {}
+
+  /** A database found down by a request is checked again until it answers, probe or no probe. */
+  onModuleInit(): void {
+    this.dependencies.setCheck('database', async () => {
+      const result = await this.db.pingCheck('database', { timeout: CHECK_TIMEOUT_MS });
+      return result.database?.status === 'up';
+    });
+  }
 
   async check(): Promise<HealthCheckResult> {
     const checks: HealthIndicatorFunction[] = [
@@ -76,12 +88,14 @@ export class ReadinessService {
   }
 
   private observe(details: HealthIndicatorResult): void {
-    const dependencies: Record<string, boolean> = {};
     for (const [name, detail] of Object.entries(details)) {
-      if (name !== 'shutdown') dependencies[name] = detail.status === 'up';
+      if (name === 'shutdown') continue;
+      const dependency = name as Dependency;
+      if (detail.status === 'up') this.dependencies.up(dependency);
+      else this.dependencies.down(dependency, (detail as { message?: unknown }).message ?? 'check failed');
     }
     const ready = Object.values(details).every((d) => d.status === 'up');
-    this.metrics.readinessObserved(ready, dependencies);
+    this.metrics.readinessObserved(ready);
   }
 }
 

@@ -6,6 +6,7 @@ import {
   PrometheusModule,
 } from '@willsoto/nestjs-prometheus';
 import { register } from 'prom-client';
+import { DependencyStatus } from './dependency-status';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsController } from './metrics.controller';
 import { MetricsRepository } from './metrics.repository';
@@ -88,15 +89,21 @@ const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
     }),
     makeGaugeProvider({
       name: METRIC.dependencyUp,
-      help: 'Result of the last readiness check per configured dependency: 1 up, 0 down',
+      help: 'Whether this instance reaches each configured dependency (database, redis, rabbitmq): 1 up, 0 down',
+      labelNames: ['dependency'],
+    }),
+    makeCounterProvider({
+      name: METRIC.dependencyOutages,
+      help: 'Outages of each configured dependency seen by this instance (counted when one starts)',
       labelNames: ['dependency'],
     }),
     MetricsService,
+    DependencyStatus,
     MetricsRepository,
     RuntimeMetricsSampler,
   ],
   // The sampler is exported because MetricsController lives in PrometheusModule, which sees only globals.
-  exports: [MetricsService, RuntimeMetricsSampler],
+  exports: [MetricsService, DependencyStatus, RuntimeMetricsSampler],
 })
 export class MetricsModule implements NestModule, OnModuleInit {
   onModuleInit(): void {

@@ -17,6 +17,7 @@ export const METRIC = {
   httpDuration: 'http_request_duration_seconds',
   ready: 'table_order_ready',
   dependencyUp: 'table_order_dependency_up',
+  dependencyOutages: 'table_order_dependency_outages_total',
 } as const;
 
 /** Seconds; fine below 100 ms where most requests land, up to the 3 s alert threshold and past it. */
@@ -43,7 +44,6 @@ export class MetricsService {
     @InjectMetric(METRIC.httpDuration)
     private readonly httpDuration: Histogram<'method' | 'route' | 'status'>,
     @InjectMetric(METRIC.ready) private readonly ready: Gauge,
-    @InjectMetric(METRIC.dependencyUp) private readonly dependencyUp: Gauge<'dependency'>,
   ) {}
 
   orderCreated(): void {
@@ -103,11 +103,11 @@ export class MetricsService {
     this.httpDuration.observe({ method, route, status: String(status) }, seconds);
   }
 
-  /** Updated on every readiness probe: 1 when every configured dependency answered. */
-  readinessObserved(isReady: boolean, dependencies: Record<string, boolean>): void {
+  /**
+   * Updated on every readiness probe: 1 when every configured dependency answered. Each dependency's own state
+   * is DependencyStatus's.
+   */
+  readinessObserved(isReady: boolean): void {
     this.ready.set(isReady ? 1 : 0);
-    for (const [dependency, up] of Object.entries(dependencies)) {
-      this.dependencyUp.set({ dependency }, up ? 1 : 0);
-    }
   }
 }
