@@ -366,6 +366,10 @@ describe('deployment files', () => {
       expect(byName.TableOrderApiErrorRateHigh.expr).toMatch(/> 0\.05\s*$/);
       expect(byName.TableOrderApiErrorRateHigh.for).toBe('5m');
       expect(byName.TableOrderNotReady.expr).toContain('table_order_ready');
+      // A dependency down for more than a minute, and one that keeps dropping for less.
+      expect(byName.TableOrderDependencyDown.expr).toMatch(/^table_order_dependency_up\{[^}]*\} == 0$/);
+      expect(byName.TableOrderDependencyDown.for).toBe('1m');
+      expect(byName.TableOrderDependencyFlapping.expr).toContain('table_order_dependency_outages_total');
       expect(byName.TableOrderOutboxBacklogGrowing.expr).toContain('table_order_outbox_backlog_events');
       expect(byName.TableOrderSseDeliveryLagHigh.expr).toMatch(
         /table_order_sse_delivery_lag_seconds_bucket[\s\S]*> 0\.5\s*$/,
@@ -384,6 +388,8 @@ describe('deployment files', () => {
         'Open SSE streams',
         'Outbox backlog and oldest unpublished event',
         'Database pool',
+        'Dependencies up',
+        'Dependency outages',
       ]) {
         expect(titles).toContain(t);
       }
