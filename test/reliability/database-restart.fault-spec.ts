@@ -1,17 +1,20 @@
 import { OutboxRepository } from '../../src/modules/events/outbox.repository';
 import { createTestEnv, startApp, TestApp, TestEnv } from '../utils/app';
 import type { StoreFixture } from '../utils/auth';
+import { Child, startMain } from '../utils/main-process';
 import { ensureServicesUp, postgres, sleep, waitUntil } from '../utils/servers';
 import type { SseClient } from '../utils/sse';
 import {
   Attempt,
   committedAndDelivered,
   delivery,
+  dependencyMetrics,
   expectOneOrderPerKey,
   expectWholeOrders,
   get,
   holdOrderNumbers,
   integrity,
+  LogWatch,
   newOrderIds,
   openAdminStream,
   outboxDrained,
@@ -19,6 +22,7 @@ import {
   report,
   startLoad,
   storeWithMenu,
+  summarizeLogs,
   tally,
 } from './support';
 
@@ -29,7 +33,10 @@ const DOWN_MS = 8000;
  * PostgreSQL stopped (fast shutdown: sessions terminated, open transactions rolled back) and started again while
  * ten tablets keep ordering and a dashboard keeps reading. Requests meanwhile answer 503 SERVICE_UNAVAILABLE
  * promptly, readiness goes 503 and back to 200 by itself, every tablet's retry with the same Idempotency-Key
- * ends in exactly one order, and the database holds no half-written order.
+ * ends in exactly one order, and the database holds no half-written order. A second instance, the real entry
+ * point in a child process, takes its share of the orders and a readiness probe every 250 ms: its log has the
+ * outage as one warn line and one info line, each 503 as an access-log line at warn, no error line and no stack,
+ * and its metric goes 1, 0, 1.
  */
 describe('reliability: PostgreSQL restart under load', () => {
   let env: TestEnv;
@@ -37,16 +44,22 @@ describe('reliability: PostgreSQL restart under load', () => {
   let f: StoreFixture;
   let menuId: string;
   let admin: SseClient | undefined;
+  let child: Child | undefined;
 
   beforeAll(async () => {
     await ensureServicesUp();
     env = await createTestEnv();
     app = await startApp(env);
     ({ f, menuId } = await storeWithMenu(app, TABLES, 8000));
-  });
+    child = await startMain(env, { LOG_LEVEL: 'info' });
+  }, 120_000);
 
   afterAll(async () => {
     admin?.close();
+    if (child && child.proc.exitCode === null && child.proc.signalCode === null) {
+      child.proc.kill('SIGKILL');
+      await child.exited;
+    }
     await ensureServicesUp();
     await app?.close();
     await env?.dispose();
@@ -57,12 +70,19 @@ describe('reliability: PostgreSQL restart under load', () => {
     admin = await openAdminStream(app.url, f.admin.token);
     expect(admin.status).toBe(200);
     const readiness = new ReadinessWatch(app.url).start();
-    await waitUntil(() => readiness.sequence()[0] === 200, 10_000, 'ready before the outage');
+    const c = child!;
+    const logs = new LogWatch(c);
+    const probe = new ReadinessWatch(c.url).start();
+    await waitUntil(
+      () => readiness.sequence()[0] === 200 && probe.sequence()[0] === 200,
+      10_000,
+      'ready before the outage',
+    );
 
     const load = startLoad({
       tokens: f.tables.map((t) => t.token),
       menuId,
-      targets: () => [app.url],
+      targets: () => [app.url, c.url],
       periodMs: 400,
       retryDelayMs: 250,
       timeoutMs: 15_000,
@@ -85,24 +105,35 @@ describe('reliability: PostgreSQL restart under load', () => {
     // Orders in flight when the database dies: a session of ours holds the store's order-number row, so every
     // tablet's next order waits inside its transaction until the shutdown cuts it off.
     const held = await holdOrderNumbers(env.vars.DATABASE_URL, f.store.id);
+    const metricsBefore = await dependencyMetrics(c.url, 'database');
+    const mark = logs.mark();
+    let metricsDuring = {};
     await sleep(1000);
     try {
       stopBegan = Date.now();
       await postgres.stop();
       stoppedAt = Date.now();
       await sleep(DOWN_MS);
+      metricsDuring = await dependencyMetrics(c.url, 'database');
     } finally {
       await held.release();
       startBegan = Date.now();
       await postgres.start();
       startedAt = Date.now();
     }
-    await waitUntil(() => readiness.firstAt(200, stoppedAt) !== undefined, 60_000, 'ready after the restart');
+    await waitUntil(
+      () => readiness.firstAt(200, stoppedAt) !== undefined && probe.firstAt(200, stoppedAt) !== undefined,
+      60_000,
+      'ready after the restart',
+    );
     const readyAt = readiness.firstAt(200, stoppedAt)!;
     await sleep(3000);
     const outcome = await load.finish();
     await reader;
     await readiness.stop();
+    await probe.stop();
+    const metricsAfter = await dependencyMetrics(c.url, 'database');
+    const log = summarizeLogs(logs.since(mark), 'database');
 
     const { attempts, keys, succeeded } = outcome;
     const during = attempts.filter((a) => a.sentAt >= stoppedAt && a.sentAt < startBegan);
@@ -146,6 +177,19 @@ describe('reliability: PostgreSQL restart under load', () => {
       firstOrderAfterStartMs: firstOrderAfter ? firstOrderAfter - startBegan : null,
       events,
       integrity: check,
+      // the child instance's log from just before the stop on, and its metric
+      log: {
+        lines: log.lines,
+        error: log.error,
+        warn: log.warn,
+        withStack: log.withStack,
+        access503ByLevel: log.access503ByLevel,
+        otherWarnings: log.otherWarnings,
+        outageStarted: log.outageStarted.map((l) => l.reason),
+        outageEndedAfterMs: log.outageEnded.map((l) => l.durationMs),
+      },
+      readinessOfChild: probe.sequence(),
+      dependencyMetric: { before: metricsBefore, during: metricsDuring, after: metricsAfter },
       runtimeMs: Date.now() - began,
     });
 
@@ -161,11 +205,23 @@ describe('reliability: PostgreSQL restart under load', () => {
     expect(inFlightAtStop.filter((a) => a.status === 503).length).toBeGreaterThan(0);
     // Readiness went down with the database and came back by itself.
     expect(readiness.sequence()).toEqual([200, 503, 200]);
+    expect(probe.sequence()).toEqual([200, 503, 200]);
     // Every logical order ended in exactly one committed order, whole, with one event, delivered once.
     expectOneOrderPerKey(outcome, committed);
     expect(new Set(succeeded.map(([, id]) => id)).size).toBe(keys.length);
     expectWholeOrders(check, keys.length, { orphanItems: 0, keysWithoutOrder: 0 });
     expect(events).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0 });
     expect(pruned).toBe(0);
+    // Quiet: one warn line when the outage starts, one info line with its duration when it ends, no error line
+    // and no stack; each 503 (orders, reads, readiness) is an access-log line at warn.
+    expect(log.errors).toEqual([]);
+    expect(log.withStack).toBe(0);
+    expect(log.outageStarted).toHaveLength(1);
+    expect(log.outageEnded).toHaveLength(1);
+    expect(log.access503ByLevel.warn).toBeGreaterThan(0);
+    expect(Object.keys(log.access503ByLevel)).toEqual(['warn']);
+    expect(metricsBefore).toEqual({ up: 1, outages: 0 });
+    expect(metricsDuring).toEqual({ up: 0, outages: 1 });
+    expect(metricsAfter).toEqual({ up: 1, outages: 1 });
   });
 });

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { promisify } from 'node:util';
@@ -134,4 +134,71 @@ export const rabbitmq = {
 /** For afterAll: whatever happened, every server this machine shares is running again. */
 export async function ensureServicesUp(): Promise<void> {
   await Promise.all([postgres.start(), redis.start(), rabbitmq.start()]);
+}
+
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A Redis server of the test's own, on a free port, with nothing persisted: a test can stop and start it without
+ * touching the Redis this machine shares. `dispose` stops it for good (for afterAll).
+ */
+export class PrivateRedis {
+  private proc?: ChildProcess;
+
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<PrivateRedis> {
+    const server = new PrivateRedis(await freePort());
+    await server.start();
+    return server;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  up(): Promise<boolean> {
+    return run('redis-cli', ['-p', String(this.port), 'ping'], { timeout: 2000 }).then(
+      (r) => r.stdout.trim() === 'PONG',
+      () => false,
+    );
+  }
+
+  async start({ waitMs = 20_000 }: WaitOptions = {}): Promise<void> {
+    if (!this.proc) {
+      this.proc = spawn(
+        'redis-server',
+        ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        { stdio: 'ignore' },
+      );
+      this.proc.once('exit', () => (this.proc = undefined));
+    }
+    await waitUntil(() => this.up(), waitMs, `private Redis on ${this.port} answering`, 100);
+  }
+
+  async stop({ waitMs = 10_000 }: WaitOptions = {}): Promise<void> {
+    const proc = this.proc;
+    if (!proc) return;
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    proc.kill('SIGTERM');
+    await Promise.race([exited, sleep(waitMs)]);
+    if (this.proc === proc) {
+      proc.kill('SIGKILL');
+      await exited;
+    }
+  }
+
+  dispose(): Promise<void> {
+    return this.stop();
+  }
 }

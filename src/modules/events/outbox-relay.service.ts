@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import type { Subscription } from 'rxjs';
 import { AppConfig } from '../../config';
 import { TransactionService } from '../../database/transaction.service';
+import { DependencyStatus } from '../metrics/dependency-status';
 import { MetricsService } from '../metrics/metrics.service';
 import { EventBus } from './event-bus';
 import { OutboxRepository } from './outbox.repository';
@@ -47,6 +48,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly tx: TransactionService,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
+    private readonly dependencies?: DependencyStatus,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -116,12 +118,18 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         return claimed.map((c) => c.lag + publishing);
       }, 1);
       for (const lag of lags) this.metrics.outboxPublished(lag);
-      if (this.failing) this.logger.log('outbox relay publishing again');
-      this.failing = false;
+      // Only a batch that went out ends a failure: finding nothing to claim (another instance's relay holds
+      // the rows) says nothing about the bus.
+      if (lags.length > 0) {
+        if (this.failing) this.logger.log('outbox relay publishing again');
+        this.failing = false;
+      }
       return lags.length;
     } catch (error) {
-      // The rows stay unpublished; the next poll or reconnect tries again. Orders are unaffected.
-      if (!this.failing)
+      // The rows stay unpublished; the next poll or reconnect tries again. Orders are unaffected. A broker or
+      // database known to be down has had its outage logged already (DependencyStatus).
+      const explained = this.dependencies?.isDown('rabbitmq') || this.dependencies?.isDown('database');
+      if (!this.failing && !explained)
         this.logger.warn({ err: (error as Error).message }, 'outbox relay could not publish');
       this.failing = true;
       return 0;

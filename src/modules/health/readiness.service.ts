@@ -71,13 +71,14 @@ export class ReadinessService implements OnModuleInit {
           .withTimeout(CHECK_TIMEOUT_MS),
       );
     }
+    const mark = this.dependencies.mark();
     try {
       const result = await this.health.check(checks);
-      this.observe(result.details);
+      this.observe(result.details, mark);
       return result;
     } catch (error) {
       const details = (error as { response?: { details?: HealthIndicatorResult } }).response?.details;
-      this.observe(details ?? {});
+      this.observe(details ?? {}, mark);
       throw error;
     }
   }
@@ -87,12 +88,11 @@ export class ReadinessService implements OnModuleInit {
     return this.shutdown.draining ? session.down({ message: 'instance is shutting down' }) : session.up();
   }
 
-  private observe(details: HealthIndicatorResult): void {
+  private observe(details: HealthIndicatorResult, mark: number): void {
     for (const [name, detail] of Object.entries(details)) {
       if (name === 'shutdown') continue;
-      const dependency = name as Dependency;
-      if (detail.status === 'up') this.dependencies.up(dependency);
-      else this.dependencies.down(dependency, (detail as { message?: unknown }).message ?? 'check failed');
+      const reason = (detail as { message?: unknown }).message ?? 'check failed';
+      this.dependencies.observed(name as Dependency, detail.status === 'up', reason, mark);
     }
     const ready = Object.values(details).every((d) => d.status === 'up');
     this.metrics.readinessObserved(ready);

@@ -87,6 +87,19 @@ describe('DependencyStatus', () => {
     expect(status.isDown('database')).toBe(true);
   });
 
+  it('ignores a probe that began before the last change', () => {
+    const mark = status.mark();
+    status.down('redis', 'connection closed');
+    // The ping answered just before Redis stopped.
+    status.observed('redis', true, undefined, mark);
+    expect(status.isDown('redis')).toBe(true);
+    const later = status.mark();
+    status.observed('redis', true, undefined, later);
+    expect(status.isDown('redis')).toBe(false);
+    status.observed('redis', false, 'timeout of 1500ms exceeded', later);
+    expect(status.isDown('redis')).toBe(false);
+  });
+
   it('checks a dependency found down again until it answers', async () => {
     jest.useFakeTimers({ doNotFake: ['Date'] });
     try {

@@ -41,6 +41,9 @@ export class DependencyStatus implements OnModuleInit, OnApplicationShutdown {
   private readonly downSince = new Map<Dependency, number>();
   private readonly upSince = new Map<Dependency, number>();
   private readonly checks = new Map<Dependency, () => Promise<boolean>>();
+  /** Counts state changes; each dependency remembers the count at its last one (stale probes, `observed`). */
+  private changes = 0;
+  private readonly changedAt = new Map<Dependency, number>();
   private recheckTimer?: NodeJS.Timeout;
   private rechecking = false;
 
@@ -82,6 +85,7 @@ export class DependencyStatus implements OnModuleInit, OnApplicationShutdown {
   down(dependency: Dependency, reason: unknown): void {
     if (this.downSince.has(dependency)) return;
     this.downSince.set(dependency, Date.now());
+    this.changedAt.set(dependency, ++this.changes);
     this.upGauge.set({ dependency }, 0);
     this.outages.inc({ dependency });
     this.logger.warn({ dependency, reason: failureReason(reason) }, 'dependency unavailable');
@@ -98,7 +102,24 @@ export class DependencyStatus implements OnModuleInit, OnApplicationShutdown {
     if (since === undefined) return;
     this.downSince.delete(dependency);
     this.upSince.set(dependency, Date.now());
+    this.changedAt.set(dependency, ++this.changes);
     this.logger.log({ dependency, durationMs: Date.now() - since }, 'dependency available again');
+  }
+
+  /** Taken before a probe starts, and handed to `observed` with its result. */
+  mark(): number {
+    return this.changes;
+  }
+
+  /**
+   * The result of a probe begun at `mark`. A probe answers for the moment it started: one that began before the
+   * dependency's client saw it go or come back is stale, and ignored (a ping answered just before Redis stopped
+   * does not end the outage its client has just seen start).
+   */
+  observed(dependency: Dependency, up: boolean, reason: unknown, mark: number): void {
+    if ((this.changedAt.get(dependency) ?? 0) > mark) return;
+    if (up) this.up(dependency);
+    else this.down(dependency, reason);
   }
 
   /**
