@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import type { StorePrincipal } from '../../common/auth';
 import { AppError, ErrorCode } from '../../common/errors';
 import { REDIS } from '../../common/redis/redis.module';
+import { DependencyStatus } from '../metrics/dependency-status';
 
 /** API.md: at most 5 open streams per admin and 2 per table. */
 export const STREAM_LIMITS = { admin: 5, table: 2 } as const;
@@ -31,7 +32,10 @@ export class StreamLimits {
   /** Streams counted in Redis, by key, so release and refresh go to the right place. */
   private readonly shared = new Map<string, string>();
 
-  constructor(@Inject(REDIS) private readonly redis: Redis | null) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis | null,
+    private readonly dependencies: DependencyStatus,
+  ) {}
 
   /** Counts the stream against its principal or throws 429 RATE_LIMIT_EXCEEDED. */
   async acquire(principal: StorePrincipal, streamId: string): Promise<void> {
@@ -55,10 +59,12 @@ export class StreamLimits {
         return;
       } catch (error) {
         if (error instanceof AppError) throw error;
-        this.logger.warn(
-          { err: (error as Error).message },
-          'stream limit counted per instance (redis unavailable)',
-        );
+        // A Redis outage is logged once, by DependencyStatus; only an unexpected failure is worth a line here.
+        if (!this.dependencies.isDown('redis'))
+          this.logger.warn(
+            { err: (error as Error).message },
+            'stream limit counted per instance (redis unavailable)',
+          );
       }
     }
     const open = this.local.get(key) ?? new Set<string>();
