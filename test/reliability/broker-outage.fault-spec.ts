@@ -134,6 +134,7 @@ describe('reliability: RabbitMQ outage under a steady stream of orders', () => {
         otherWarnings: log.otherWarnings,
         outageStarted: log.outageStarted.map((l) => l.reason),
         outageEndedAfterMs: log.outageEnded.map((l) => l.durationMs),
+        ...(log.errors.length > 0 ? { errors: log.errors } : {}),
       },
       readinessOfChild: probe.sequence(),
       dependencyMetric: { before: metricsBefore, during: metricsDuring, after: metricsAfter },

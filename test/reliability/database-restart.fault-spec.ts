@@ -2,7 +2,7 @@ import { OutboxRepository } from '../../src/modules/events/outbox.repository';
 import { createTestEnv, startApp, TestApp, TestEnv } from '../utils/app';
 import type { StoreFixture } from '../utils/auth';
 import { Child, startMain } from '../utils/main-process';
-import { ensureServicesUp, postgres, sleep, waitUntil } from '../utils/servers';
+import { PrivatePostgres, sleep, waitUntil } from '../utils/servers';
 import type { SseClient } from '../utils/sse';
 import {
   Attempt,
@@ -33,7 +33,8 @@ const DOWN_MS = 8000;
  * PostgreSQL stopped (fast shutdown: sessions terminated, open transactions rolled back) and started again while
  * ten tablets keep ordering and a dashboard keeps reading. Requests meanwhile answer 503 SERVICE_UNAVAILABLE
  * promptly, readiness goes 503 and back to 200 by itself, every tablet's retry with the same Idempotency-Key
- * ends in exactly one order, and the database holds no half-written order. A second instance, the real entry
+ * ends in exactly one order, and the database holds no half-written order. The PostgreSQL is the test's own
+ * (initdb into a temporary directory, a free port), so the one this machine shares is never stopped. A second instance, the real entry
  * point in a child process, takes its share of the orders and a readiness probe every 250 ms: its log has the
  * outage as one warn line and one info line, each 503 as an access-log line at warn, no error line and no stack,
  * and its metric goes 1, 0, 1.
@@ -45,10 +46,11 @@ describe('reliability: PostgreSQL restart under load', () => {
   let menuId: string;
   let admin: SseClient | undefined;
   let child: Child | undefined;
+  let postgres: PrivatePostgres | undefined;
 
   beforeAll(async () => {
-    await ensureServicesUp();
-    env = await createTestEnv();
+    postgres = await PrivatePostgres.start();
+    env = await createTestEnv({}, { postgresAdminUrl: postgres.adminUrl });
     app = await startApp(env);
     ({ f, menuId } = await storeWithMenu(app, TABLES, 8000));
     child = await startMain(env, { LOG_LEVEL: 'info' });
@@ -60,9 +62,10 @@ describe('reliability: PostgreSQL restart under load', () => {
       child.proc.kill('SIGKILL');
       await child.exited;
     }
-    await ensureServicesUp();
+    await postgres?.start();
     await app?.close();
     await env?.dispose();
+    await postgres?.dispose();
   });
 
   it('answers 503 during the outage, recovers by itself, and writes every order whole and exactly once', async () => {
@@ -111,14 +114,14 @@ describe('reliability: PostgreSQL restart under load', () => {
     await sleep(1000);
     try {
       stopBegan = Date.now();
-      await postgres.stop();
+      await postgres!.stop();
       stoppedAt = Date.now();
       await sleep(DOWN_MS);
       metricsDuring = await dependencyMetrics(c.url, 'database');
     } finally {
       await held.release();
       startBegan = Date.now();
-      await postgres.start();
+      await postgres!.start();
       startedAt = Date.now();
     }
     await waitUntil(
@@ -187,6 +190,7 @@ describe('reliability: PostgreSQL restart under load', () => {
         otherWarnings: log.otherWarnings,
         outageStarted: log.outageStarted.map((l) => l.reason),
         outageEndedAfterMs: log.outageEnded.map((l) => l.durationMs),
+        ...(log.errors.length > 0 ? { errors: log.errors } : {}),
       },
       readinessOfChild: probe.sequence(),
       dependencyMetric: { before: metricsBefore, during: metricsDuring, after: metricsAfter },

@@ -280,6 +280,7 @@ describe('reliability: Redis outage', () => {
         otherWarnings: log.otherWarnings,
         outageStarted: log.outageStarted.map((l) => l.reason),
         outageEndedAfterMs: log.outageEnded.map((l) => l.durationMs),
+        ...(log.errors.length > 0 ? { errors: log.errors } : {}),
       },
       dependencyMetric: { before: metricsBefore, during: metricsDuring, after: metricsAfter },
       runtimeMs: Date.now() - began,

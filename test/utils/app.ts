@@ -28,7 +28,14 @@ export interface TestEnv {
   dispose(): Promise<void>;
 }
 
-export async function createTestEnv(extra: Record<string, string> = {}): Promise<TestEnv> {
+/**
+ * `postgresAdminUrl`: the server the test database is created on, when not the one of TEST_DATABASE_URL (a
+ * test's own PostgreSQL, test/utils/servers.ts).
+ */
+export async function createTestEnv(
+  extra: Record<string, string> = {},
+  { postgresAdminUrl = PG_ADMIN_URL }: { postgresAdminUrl?: string } = {},
+): Promise<TestEnv> {
   const id = randomBytes(5).toString('hex');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `table-order-test-${id}-`));
   const vars: Record<string, string> = {
@@ -51,8 +58,8 @@ export async function createTestEnv(extra: Record<string, string> = {}): Promise
   let dbName: string | undefined;
   if (SERVICES) {
     dbName = `table_order_test_${id}`;
-    await withAdminClient((c) => c.query(`CREATE DATABASE ${dbName}`));
-    const url = new URL(PG_ADMIN_URL);
+    await withAdminClient(postgresAdminUrl, (c) => c.query(`CREATE DATABASE ${dbName}`));
+    const url = new URL(postgresAdminUrl);
     url.pathname = `/${dbName}`;
     vars.DATABASE_URL = url.toString();
     vars.REDIS_URL = REDIS_URL;
@@ -64,15 +71,17 @@ export async function createTestEnv(extra: Record<string, string> = {}): Promise
     vars,
     dispose: async () => {
       if (dbName) {
-        await withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+        await withAdminClient(postgresAdminUrl, (c) =>
+          c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`),
+        );
       }
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-async function withAdminClient<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: PG_ADMIN_URL });
+async function withAdminClient<T>(adminUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
     return await work(client);

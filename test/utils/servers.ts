@@ -202,3 +202,85 @@ export class PrivateRedis {
     return this.stop();
   }
 }
+
+const pgBin = (name: string): string => `/usr/lib/postgresql/${pgVersion()}/bin/${name}`;
+/** PostgreSQL refuses to run as root: its own commands run as the `postgres` user when we are root. */
+const asPostgres = (file: string, args: string[], timeout = 60_000): Promise<unknown> =>
+  process.getuid?.() === 0
+    ? run('runuser', ['-u', 'postgres', '--', file, ...args], { timeout })
+    : run(file, args, { timeout });
+
+/**
+ * A PostgreSQL cluster of the test's own (initdb into a temporary directory, a free port, fsync off), so that a
+ * test can stop and start it without touching the PostgreSQL this machine shares. `stop` is a fast shutdown, as
+ * `postgres.stop`; `dispose` stops it and removes its directory (for afterAll).
+ */
+export class PrivatePostgres {
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+  ) {}
+
+  static async start(): Promise<PrivatePostgres> {
+    const dir = fs.mkdtempSync('/tmp/table-order-pg-');
+    if (process.getuid?.() === 0) fs.chownSync(dir, postgresUid(), postgresGid());
+    await asPostgres(pgBin('initdb'), [
+      '-D',
+      `${dir}/data`,
+      '-A',
+      'trust',
+      '-U',
+      'postgres',
+      '--no-sync',
+      '-E',
+      'UTF8',
+    ]);
+    const server = new PrivatePostgres(await freePort(), dir);
+    await server.start();
+    return server;
+  }
+
+  /** The `postgres` database, where test databases are created. */
+  get adminUrl(): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  up(): Promise<boolean> {
+    return succeeds('pg_isready', ['-h', '127.0.0.1', '-p', String(this.port), '-t', '2']);
+  }
+
+  async start({ waitMs = 60_000 }: WaitOptions = {}): Promise<void> {
+    if (!(await this.up())) {
+      const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
+      await asPostgres(pgBin('pg_ctl'), [
+        '-D',
+        `${this.dir}/data`,
+        '-o',
+        options,
+        '-l',
+        `${this.dir}/log`,
+        'start',
+      ]);
+    }
+    await waitUntil(() => this.up(), waitMs, `private PostgreSQL on ${this.port} accepting connections`, 250);
+  }
+
+  async stop(): Promise<void> {
+    await asPostgres(pgBin('pg_ctl'), ['-D', `${this.dir}/data`, '-m', 'fast', '-w', 'stop']).catch(
+      () => undefined,
+    );
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function postgresUid(): number {
+  return Number(/^postgres:[^:]*:(\d+):/m.exec(fs.readFileSync('/etc/passwd', 'utf8'))?.[1] ?? 0);
+}
+
+function postgresGid(): number {
+  return Number(/^postgres:[^:]*:\d+:(\d+):/m.exec(fs.readFileSync('/etc/passwd', 'utf8'))?.[1] ?? 0);
+}
