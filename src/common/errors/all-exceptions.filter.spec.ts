@@ -5,7 +5,7 @@ import {
   NotFoundException,
   ServiceUnavailableException,
 } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 import type { DependencyStatus } from '../../modules/metrics/dependency-status';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { AppError } from './app-error';
@@ -89,6 +89,8 @@ describe('AllExceptionsFilter.render', () => {
     const wrapped = new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly'));
     expect(filter.render(wrapped)).toEqual(unavailable);
     expect(filter.render(new Error('wrapped', { cause: refused }))).toEqual(unavailable);
+    // The COMMIT of a transaction whose connection died under it (PostgreSQL shutting down).
+    expect(filter.render(new QueryRunnerAlreadyReleasedError())).toEqual(unavailable);
   });
 
   it('keeps other server-side SQL errors (a cancelled statement) a 500', () => {

@@ -18,13 +18,18 @@ const SOCKET_CODES = new Set([
  */
 const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '53300']);
 
-/** What `pg` and `pg-pool` say when the connection ended under a query, or could not be made in time. */
+/**
+ * What `pg` and `pg-pool` say when the connection ended under a query, or could not be made in time; and what
+ * TypeORM says when a transaction's next statement (its COMMIT, typically) finds the query runner released
+ * because its connection errored meanwhile: the transaction never committed.
+ */
 const MESSAGES = [
   /^Connection terminated/i,
   /timeout exceeded when trying to connect/i,
   /is not queryable/i,
   /^Client has encountered a connection error/i,
   /^Cannot use a pool after calling end/i,
+  /^Query runner already released/i,
 ];
 
 /**
