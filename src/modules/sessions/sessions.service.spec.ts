@@ -106,6 +106,26 @@ describe('SessionsService', () => {
     expect(metrics.tableCompleted).toHaveBeenCalledTimes(1);
   });
 
+  it('resolves the table’s open staff calls in the completing transaction, announced before table_reset', async () => {
+    const startedAt = new Date('2026-11-21T09:00:00Z');
+    const completedAt = new Date('2026-11-21T11:00:00Z');
+    const resolved = [{ id: 'c1', tableId: 't1', status: 'RESOLVED' }];
+    const { service, outbox, staffCalls, staffCallEvents } = sessions(
+      {
+        findTable: jest.fn().mockResolvedValue({ number: 4 }),
+        lockActiveSession: jest.fn().mockResolvedValue({ id: 's1', startedAt }),
+        archiveSession: jest.fn().mockResolvedValue({ completedAt, orderCount: 0, totalAmount: 0 }),
+      },
+      { resolveOpenOfTable: jest.fn().mockResolvedValue(resolved) },
+    );
+    await service.complete(admin, 't1');
+    expect(staffCalls.resolveOpenOfTable).toHaveBeenCalledWith(em, 'store-1', 't1', 'admin-1');
+    expect(staffCallEvents.announceResolved).toHaveBeenCalledWith(em, 'store-1', resolved);
+    expect(staffCallEvents.announceResolved.mock.invocationCallOrder[0]).toBeLessThan(
+      outbox.append.mock.invocationCallOrder[0],
+    );
+  });
+
   it('answers 404 for a table of another store and 409 NO_ACTIVE_SESSION for an idle table, writing nothing', async () => {
     const missing = sessions({ findTable: jest.fn().mockResolvedValue(undefined) });
     await expect(missing.service.complete(admin, 't9')).rejects.toMatchObject({
