@@ -12,6 +12,7 @@ import { MenusModule } from './modules/menus/menus.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { OrdersModule } from './modules/orders/orders.module';
 import { SessionsModule } from './modules/sessions/sessions.module';
+import { StaffCallsModule } from './modules/staff-calls/staff-calls.module';
 import { StoresModule } from './modules/stores/stores.module';
 
 @Module({})
@@ -30,6 +31,7 @@ export class AppModule {
         StoresModule,
         MenusModule,
         SessionsModule,
+        StaffCallsModule,
         OrdersModule,
         HistoryModule,
         EventsModule,

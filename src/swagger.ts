@@ -20,12 +20,12 @@ const ERROR_CODES: Array<[number, string, string]> = [
   [403, 'INSUFFICIENT_PERMISSIONS', 'the role may not use this endpoint'],
   [
     404,
-    'NOT_FOUND, STORE_NOT_FOUND, ADMIN_NOT_FOUND, TABLE_NOT_FOUND, CATEGORY_NOT_FOUND, MENU_NOT_FOUND, ORDER_NOT_FOUND',
+    'NOT_FOUND, STORE_NOT_FOUND, ADMIN_NOT_FOUND, TABLE_NOT_FOUND, CATEGORY_NOT_FOUND, MENU_NOT_FOUND, ORDER_NOT_FOUND, STAFF_CALL_NOT_FOUND',
     "no such resource in the caller's store (a foreign id is 404, never 403)",
   ],
   [
     409,
-    'CONFLICT, DUPLICATE_TABLE_NUMBER, DUPLICATE_CATEGORY_NAME, CATEGORY_NOT_EMPTY, MENU_UNAVAILABLE, INVALID_STATUS_TRANSITION, NO_ACTIVE_SESSION, TABLE_HAS_ACTIVE_SESSION, IDEMPOTENCY_KEY_IN_USE',
+    'CONFLICT, DUPLICATE_TABLE_NUMBER, DUPLICATE_CATEGORY_NAME, CATEGORY_NOT_EMPTY, MENU_UNAVAILABLE, INVALID_STATUS_TRANSITION, NO_ACTIVE_SESSION, TABLE_HAS_ACTIVE_SESSION, IDEMPOTENCY_KEY_IN_USE, ORDER_NOT_CANCELLABLE',
     'state conflicts',
   ],
   [413, 'PAYLOAD_TOO_LARGE', 'JSON body over 100 KB (102,400 bytes), image over 5 MB'],
@@ -53,7 +53,8 @@ const DESCRIPTION = [
   '',
   '**Live events.** `GET /api/v1/admin/events` and `GET /api/v1/orders/events` are `text/event-stream`: ' +
     'first frame `retry: 3000`, `: ping` comments as heartbeat, then frames `id`, `event` ' +
-    '(`new_order`, `order_updated`, `order_deleted`, `table_reset`, `reset`) and `data` (JSON). ' +
+    '(`new_order`, `order_updated`, `order_deleted`, `table_reset`, `table_moved`, `staff_call`, ' +
+    '`staff_call_resolved`, `reset`) and `data` (JSON). ' +
     'Send `Last-Event-ID` to resume. Browsers use `?ticket=` from `POST /api/v1/admin/events/ticket`.',
   '',
   '**Operations.** `/health/live`, `/health/ready`, `/metrics` (Prometheus), `/docs` (Swagger UI) and ' +

@@ -87,7 +87,13 @@ describe('tables: dashboard, create, password, delete, 이용 완료', () => {
         .set(...admin())
         .expect(200);
       expect(idle.body).toEqual(
-        f.tables.map((x) => ({ id: x.id, number: x.number, session: null, recentOrders: [] })),
+        f.tables.map((x) => ({
+          id: x.id,
+          number: x.number,
+          session: null,
+          recentOrders: [],
+          openStaffCalls: [],
+        })),
       );
 
       const placed = [];
@@ -108,8 +114,15 @@ describe('tables: dashboard, create, password, delete, 이용 완료', () => {
           orderCount: 4,
         },
         recentOrders: [placed[3], placed[2], placed[1]],
+        openStaffCalls: [],
       });
-      expect(res.body[0]).toEqual({ id: f.tables[0].id, number: 1, session: null, recentOrders: [] });
+      expect(res.body[0]).toEqual({
+        id: f.tables[0].id,
+        number: 1,
+        session: null,
+        recentOrders: [],
+        openStaffCalls: [],
+      });
       expect(Date.parse(res.body[1].session.startedAt)).toBeLessThanOrEqual(Date.parse(placed[0].createdAt));
     });
 

@@ -7,7 +7,7 @@ import { startTestApp, TestApp, TestEnv } from '../utils/app';
 import { loginSuperadmin } from '../utils/auth';
 import { Route, routeTable } from '../utils/route-table';
 import { BODIES, QUERIES, RESOURCES } from './requests';
-import { createOptionGroup, IMAGE, placeOrder, SeededStore, seedStore } from './world';
+import { createOptionGroup, IMAGE, placeOrder, pressStaffCall, SeededStore, seedStore } from './world';
 
 /**
  * A seeded fuzz of malformed requests over every route of the route table: wrong types, huge and deeply nested
@@ -261,6 +261,9 @@ describe('security: seeded fuzz over every route', () => {
     for (let i = 0; i < 4; i++) admins.push((await createAdmin(ds, s)).id);
     const groups = [own.optionGroup];
     for (let i = 0; i < 3; i++) groups.push(await createOptionGroup(t, own.admin.token, `fuzz-${i}`));
+    const staffCalls = [own.staffCallId];
+    for (const reason of ['CALL', 'BILL', 'OTHER'])
+      staffCalls.push((await pressStaffCall(t, own.tables[0].token, reason)).id);
     Object.assign(pools, {
       'option-group': groups.map((g) => g.id),
       option: groups.flatMap((g) => g.options.map((o) => o.id)),
@@ -271,6 +274,7 @@ describe('security: seeded fuzz over every route', () => {
       admin: admins,
       store: [s, loginTarget.store.id],
       upload: [own.imageFile, foreign.imageFile],
+      staffCall: staffCalls,
     });
     ids = [
       ...categories,
@@ -278,6 +282,7 @@ describe('security: seeded fuzz over every route', () => {
       ...tables,
       ...orders,
       ...pools.option,
+      ...staffCalls,
       ...foreign.markers.filter((m) => /^[0-9a-f-]{36}$/.test(m)),
     ];
   }, 120_000);

@@ -186,6 +186,59 @@ describe('security: isolation matrix', () => {
     await t.http().get(`/uploads/${foreign.imageFile}`).expect(200);
   }, 120_000);
 
+  it("a move or merge onto another store's table is 404 TABLE_NOT_FOUND and changes neither store", async () => {
+    const order = await placeOrder(t, own.tables[0].token, [{ menuId: own.menus[1].id, quantity: 1 }]);
+    const targets: Array<[string, Record<string, string>]> = [
+      ['move', { toTableId: foreign.spareTable.id }],
+      ['move', { toTableId: foreign.tables[0].id }],
+      ['merge', { intoTableId: foreign.tables[1].id }],
+    ];
+    // The relay marks events published on its own time: compare the events by id and type only.
+    const rows = async (): Promise<unknown[]> => {
+      const snapshots = [
+        await snapshotStore(t.dataSource, own.store.id),
+        await snapshotStore(t.dataSource, foreign.store.id),
+      ];
+      for (const [i, storeId] of [own.store.id, foreign.store.id].entries()) {
+        snapshots[i].events = (
+          (await t.dataSource.query(
+            `SELECT id::text || ' ' || type AS r FROM events WHERE store_id = $1 ORDER BY id`,
+            [storeId],
+          )) as Array<{ r: string }>
+        ).map((x) => x.r);
+      }
+      return snapshots;
+    };
+    for (const [action, body] of targets) {
+      const before = await rows();
+      const res = await t
+        .http()
+        .post(`/api/v1/admin/tables/${own.tables[0].id}/${action}`)
+        .set(...bearer(own.admin.token))
+        .send(body);
+      expect({ action, body, status: res.status, code: res.body.error_code }).toEqual({
+        action,
+        body,
+        status: 404,
+        code: 'TABLE_NOT_FOUND',
+      });
+      expect(
+        findMarkers(
+          res.body,
+          foreign.markers.filter((m) => !Object.values(body).includes(m)),
+        ),
+      ).toEqual([]);
+      const after = await rows();
+      expect(isDeepStrictEqual(before, after)).toBe(true);
+    }
+    const orders = await t
+      .http()
+      .get('/api/v1/orders')
+      .set(...bearer(own.tables[0].token))
+      .expect(200);
+    expect(orders.body.orders.map((o: { id: string }) => o.id)).toContain(order.id);
+  });
+
   it('a route the suite cannot fill fails with what to add (how a new endpoint joins the matrix)', async () => {
     const base = routes.find((r) => r.key === 'PATCH /api/v1/admin/categories/:id')!;
     const coupon: Route = {

@@ -46,6 +46,7 @@ export const RESOURCES: Record<string, string> = {
   stores: 'store',
   admins: 'admin',
   uploads: 'upload',
+  'staff-calls': 'staffCall',
 };
 
 export function resourceOf(route: Route, param: string): string {
@@ -76,6 +77,7 @@ async function fillParam(route: Route, param: string, ctx: PlanContext): Promise
       upload: s.imageFile,
       'option-group': s.optionGroup.id,
       option: s.optionGroup.options[0].id,
+      staffCall: s.staffCallId,
     };
     return foreign[resource];
   }
@@ -99,6 +101,8 @@ async function fillParam(route: Route, param: string, ctx: PlanContext): Promise
       return (await fresh.optionGroup()).id;
     case 'option':
       return (await fresh.option()).id;
+    case 'staffCall':
+      return (await fresh.staffCall()).id;
   }
   throw new Error(`${route.key}: no fresh row for resource ${resource}`);
 }
@@ -215,6 +219,16 @@ export const BODIES: Record<string, { body: BodyFn; ids?: boolean }> = {
     }),
   },
   'PATCH /api/v1/admin/orders/:id': { body: () => ({ status: 'COMPLETED' }) },
+  'POST /api/v1/staff-calls': { body: () => ({ reason: 'NAPKINS', message: 'security suite' }) },
+  // The spare table has no session: with a fresh source (no session either) these are 409, changing nothing.
+  'POST /api/v1/admin/tables/:id/move': {
+    ids: true,
+    body: ({ store }) => ({ toTableId: store.spareTable.id }),
+  },
+  'POST /api/v1/admin/tables/:id/merge': {
+    ids: true,
+    body: ({ store }) => ({ intoTableId: store.tables[1].id }),
+  },
 };
 
 /** Query strings that name rows (the list filters); other routes get none. */

@@ -40,6 +40,8 @@ export interface SeededStore {
   ordersByTable: Map<string, string[]>;
   /** The active and archived session ids of each table. */
   sessionsByTable: Map<string, string[]>;
+  /** An open staff call of tables[1]. */
+  staffCallId: string;
   /** Every string that identifies this store's data: ids, codes, names. */
   markers: string[];
 }
@@ -68,6 +70,22 @@ export async function placeOrder(
       .send({ items }),
     201,
   ) as Promise<{ id: string; sessionId: string }>;
+}
+
+export async function pressStaffCall(
+  t: TestApp,
+  tableToken: string,
+  reason = 'CALL',
+): Promise<{ id: string; tableId: string }> {
+  const res = await t
+    .http()
+    .post('/api/v1/staff-calls')
+    .set(...bearer(tableToken))
+    .send({ reason });
+  if (res.status !== 201 && res.status !== 200) {
+    throw new Error(`press a staff call: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return res.body as { id: string; tableId: string };
 }
 
 export async function uploadImage(t: TestApp, adminToken: string, menuId: string): Promise<string> {
@@ -174,8 +192,11 @@ export async function seedStore(t: TestApp, label: string): Promise<SeededStore>
     200,
   );
 
+  const staffCall = await pressStaffCall(t, tables[1].token, 'WATER');
+
   const markers = [
     store.id,
+    staffCall.id,
     store.code,
     store.name,
     admin.id,
@@ -209,6 +230,7 @@ export async function seedStore(t: TestApp, label: string): Promise<SeededStore>
     imageFile,
     ordersByTable,
     sessionsByTable,
+    staffCallId: staffCall.id,
     markers,
   };
 }
@@ -216,7 +238,8 @@ export async function seedStore(t: TestApp, label: string): Promise<SeededStore>
 /** The markers of one table's private data (its id, its orders and sessions), to search another table's answers. */
 export function tableMarkers(s: SeededStore, tableIndex: number): string[] {
   const id = s.tables[tableIndex].id;
-  return [id, ...(s.ordersByTable.get(id) ?? []), ...(s.sessionsByTable.get(id) ?? [])];
+  const calls = tableIndex === 1 ? [s.staffCallId] : [];
+  return [id, ...(s.ordersByTable.get(id) ?? []), ...(s.sessionsByTable.get(id) ?? []), ...calls];
 }
 
 /** The markers found in `payload` (serialized as the client received it). */
@@ -290,6 +313,11 @@ export class Fresh {
   /** An option of a fresh group of two, so deleting it is not refused as the last one. */
   async option(): Promise<{ id: string }> {
     return (await this.optionGroup()).options[0];
+  }
+
+  /** An open call of tables[0] (its open CALL call, or a new one once that was resolved). */
+  staffCall(): Promise<{ id: string }> {
+    return pressStaffCall(this.t, this.s.tables[0].token);
   }
 }
 

@@ -17,6 +17,7 @@ export const ErrorCode = {
   OPTION_GROUP_NOT_FOUND: 'OPTION_GROUP_NOT_FOUND',
   OPTION_NOT_FOUND: 'OPTION_NOT_FOUND',
   OPTION_SELECTION_INVALID: 'OPTION_SELECTION_INVALID',
+  STAFF_CALL_NOT_FOUND: 'STAFF_CALL_NOT_FOUND',
   CONFLICT: 'CONFLICT',
   DUPLICATE_TABLE_NUMBER: 'DUPLICATE_TABLE_NUMBER',
   DUPLICATE_CATEGORY_NAME: 'DUPLICATE_CATEGORY_NAME',
@@ -30,6 +31,7 @@ export const ErrorCode = {
   DUPLICATE_OPTION_NAME: 'DUPLICATE_OPTION_NAME',
   OPTION_UNAVAILABLE: 'OPTION_UNAVAILABLE',
   LAST_OPTION: 'LAST_OPTION',
+  ORDER_NOT_CANCELLABLE: 'ORDER_NOT_CANCELLABLE',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
@@ -105,9 +107,23 @@ export const CONSTRAINT_ERRORS: Record<string, { status: number; code: ErrorCode
     code: ErrorCode.TABLE_NOT_FOUND,
     detail: 'table not found',
   },
+  // Placement starts sessions with ON CONFLICT DO NOTHING; only a move onto a table whose first order committed
+  // in the meantime meets this.
   uq_table_sessions_active: {
     status: 409,
-    code: ErrorCode.CONFLICT,
+    code: ErrorCode.TABLE_HAS_ACTIVE_SESSION,
     detail: 'the table already has an active session',
+  },
+  // A table deleted while its tablet still held a token, and pressed the staff-call button.
+  fk_staff_calls_table: {
+    status: 404,
+    code: ErrorCode.TABLE_NOT_FOUND,
+    detail: 'table not found',
+  },
+  // A call pressed on the target table while its open calls were moving there.
+  uq_staff_calls_open_reason: {
+    status: 409,
+    code: ErrorCode.CONFLICT,
+    detail: 'the table already has an open call with this reason',
   },
 };

@@ -4,6 +4,9 @@ export const EVENT_ROUTING_KEYS = {
   order_updated: 'order.status_changed',
   order_deleted: 'order.deleted',
   table_reset: 'table.reset',
+  table_moved: 'table.moved',
+  staff_call: 'staff_call.created',
+  staff_call_resolved: 'staff_call.resolved',
 } as const;
 
 export type EventType = keyof typeof EVENT_ROUTING_KEYS;
@@ -21,7 +24,10 @@ export interface NewOutboxEvent {
   storeId: string;
   type: EventType;
   tableId: string | null;
-  /** The type's own fields: `{order}`, `{orderId}` or `{sessionId, completedAt}`. */
+  /**
+   * The type's own fields: `{order}`, `{orderId}`, `{sessionId, completedAt}`,
+   * `{fromTableId, toTableId, sessionId, merged}` or `{call}`.
+   */
   data: Record<string, unknown>;
 }
 
@@ -49,4 +55,19 @@ export interface BusEvent {
   type: EventType;
   tableId: string | null;
   payload: EventEnvelope;
+}
+
+/**
+ * The tables whose own streams get an event: its table, and for `table_moved` the target table as well (the
+ * party's tablet there must learn of its orders as the one it left does).
+ */
+export function eventTableIds(event: {
+  type: EventType;
+  tableId: string | null;
+  payload: EventEnvelope;
+}): string[] {
+  const ids = event.tableId === null ? [] : [event.tableId];
+  if (event.type === 'table_moved' && typeof event.payload.toTableId === 'string')
+    ids.push(event.payload.toTableId);
+  return ids;
 }

@@ -34,7 +34,9 @@ const STREAM_DESCRIPTION =
   'Server-Sent Events (`text/event-stream`). The first frame is `retry: 3000`; a comment `: ping` follows every ' +
   'SSE_HEARTBEAT_MS. Each event is `id: <eventId>` (increasing within the store), `event: <type>` and ' +
   '`data: <JSON>`; types: `new_order` {eventId, storeId, tableId, occurredAt, order}, `order_updated` {…, order}, ' +
-  '`order_deleted` {…, orderId}, `table_reset` {…, sessionId, completedAt}. With `Last-Event-ID` (header) or ' +
+  '`order_deleted` {…, orderId}, `table_reset` {…, sessionId, completedAt}, `table_moved` {…, fromTableId, ' +
+  'toTableId, sessionId, merged} (tableId is the source table; a table stream gets it for either table), ' +
+  '`staff_call` {…, call}, `staff_call_resolved` {…, call}. With `Last-Event-ID` (header) or ' +
   '`lastEventId` (query) every later event is replayed in order, then the stream continues live, without gap or ' +
   'duplicate. Events are kept 24 h: an older id (or one the store never reached) gets `event: reset` first, ' +
   'meaning reload the state through the REST endpoints. Streams of a revoked or expired token are closed.';
@@ -75,6 +77,24 @@ const EVENT_DOCS = [
     type: 'table_reset',
     description:
       'a table session was completed (이용 완료): {eventId, storeId, tableId, occurredAt, sessionId, completedAt}',
+  },
+  {
+    type: 'table_moved',
+    description:
+      'a party moved (자리 이동) or merged (합석, merged: true) to another table: {eventId, storeId, tableId ' +
+      '(the source), occurredAt, fromTableId, toTableId, sessionId (move: the moved session; merge: the ' +
+      'target’s), merged}; both tables’ streams get it',
+  },
+  {
+    type: 'staff_call',
+    description:
+      'a table called staff (직원 호출): {eventId, storeId, tableId, occurredAt, call: StaffCallDto}',
+  },
+  {
+    type: 'staff_call_resolved',
+    description:
+      'a staff call was resolved (by an admin, by 이용 완료, or by a move onto a table with the same open ' +
+      'reason): {eventId, storeId, tableId, occurredAt, call: StaffCallDto}',
   },
   {
     type: 'reset',

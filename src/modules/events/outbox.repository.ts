@@ -128,7 +128,10 @@ export class OutboxRepository {
       .sort((a, b) => a.event.id - b.event.id);
   }
 
-  /** Committed events of a store after `afterSeq` (and up to `uptoSeq`), in store order. */
+  /**
+   * Committed events of a store after `afterSeq` (and up to `uptoSeq`), in store order; with `tableId`, the events
+   * a table's stream gets (see eventTableIds: its own, and a move onto it).
+   */
   async eventsAfter(
     storeId: string,
     afterSeq: number,
@@ -138,7 +141,8 @@ export class OutboxRepository {
       `SELECT ${EVENT_COLUMNS} FROM events
        WHERE store_id = $1 AND store_seq > $2
          AND ($3::bigint IS NULL OR store_seq <= $3::bigint)
-         AND ($4::uuid IS NULL OR table_id = $4::uuid)
+         AND ($4::uuid IS NULL OR table_id = $4::uuid
+              OR (type = 'table_moved' AND payload->>'toTableId' = $4::uuid::text))
        ORDER BY store_seq LIMIT $5`,
       [storeId, afterSeq, options.uptoSeq ?? null, options.tableId ?? null, options.limit ?? 1000],
     )) as EventRow[];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import type { StorePrincipal } from '../../common/auth';
-import type { BusEvent } from './event-types';
+import { eventTableIds, type BusEvent } from './event-types';
 
 /** Tells the browser's EventSource how long to wait before reconnecting (ms). */
 export const SSE_RETRY_MS = 3000;
@@ -81,9 +81,11 @@ export class SseStream {
     this.write(`retry: ${SSE_RETRY_MS}\n\n`);
   }
 
-  /** Tables see their own table's events only; admins every event of the store. */
+  /** Tables see their own table's events only (both tables of a move); admins every event of the store. */
   accepts(event: BusEvent): boolean {
-    return event.storeId === this.storeId && (this.tableId === null || event.tableId === this.tableId);
+    return (
+      event.storeId === this.storeId && (this.tableId === null || eventTableIds(event).includes(this.tableId))
+    );
   }
 
   /** A live event from the store feed. */

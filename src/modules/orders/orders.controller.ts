@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Headers, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
+  ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -15,6 +16,7 @@ import type { Response } from 'express';
 import { Auth, CurrentPrincipal, type TablePrincipal } from '../../common/auth';
 import { ErrorEnvelopeDto } from '../../common/errors';
 import { API_PREFIX } from '../../common/http/api';
+import { ApiUuidParam, uuidParam } from '../../common/http/uuid-param';
 import { CreateOrderDto } from './dto/create-order.dto';
 import { OrderDto } from './dto/order.dto';
 import { TableOrdersDto } from './dto/table-orders.dto';
@@ -113,5 +115,29 @@ export class OrdersController {
   @ApiOkResponse({ type: TableOrdersDto })
   tableOrders(@CurrentPrincipal() principal: TablePrincipal): Promise<TableOrdersDto> {
     return this.orders.tableOrders(principal);
+  }
+
+  @Delete(':id')
+  @Auth('table')
+  @ApiUuidParam()
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Cancel one of the calling table’s own orders while it is PENDING',
+    description:
+      'Exactly as an admin deletion: gone from every list, the total drops, `order_deleted` is sent, and the audit ' +
+      'records that the table did it. Once the kitchen moved it to PREPARING (or COMPLETED) it is 409.',
+  })
+  @ApiNoContentResponse({ description: 'cancelled' })
+  @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' })
+  @ApiNotFoundResponse({
+    type: ErrorEnvelopeDto,
+    description: 'ORDER_NOT_FOUND: another table’s order, or one already archived by 이용 완료',
+  })
+  @ApiConflictResponse({
+    type: ErrorEnvelopeDto,
+    description: 'ORDER_NOT_CANCELLABLE (PREPARING or COMPLETED)',
+  })
+  cancel(@CurrentPrincipal() principal: TablePrincipal, @Param('id', uuidParam()) id: string): Promise<void> {
+    return this.orders.cancel(principal, id);
   }
 }

@@ -335,16 +335,43 @@ export class OrdersRepository {
     return row;
   }
 
+  /**
+   * The table's own live order, row-locked as `lockOrderStatus` does, so a cancel and an admin's status change
+   * run one after the other. Live orders are those of active sessions (이용 완료 removes them), and a moved
+   * order carries its new table: after the wait the row is re-checked, so an order moved away meanwhile is gone.
+   */
+  async lockTableOrder(
+    em: EntityManager,
+    storeId: string,
+    tableId: string,
+    orderId: string,
+  ): Promise<{ status: OrderStatus } | undefined> {
+    const [row] = (await em.query(
+      `SELECT status FROM orders WHERE id = $1 AND store_id = $2 AND table_id = $3 FOR UPDATE`,
+      [orderId, storeId, tableId],
+    )) as Array<{ status: OrderStatus }>;
+    return row;
+  }
+
   async updateStatus(em: EntityManager, orderId: string, status: OrderStatus): Promise<void> {
     await em.query(`UPDATE orders SET status = $2, updated_at = now() WHERE id = $1`, [orderId, status]);
   }
 
-  /** Keeps the audit record and removes the order (its lines cascade), in the caller's transaction. */
-  async deleteWithAudit(em: EntityManager, order: OrderDto, storeId: string, adminId: string): Promise<void> {
+  /**
+   * Keeps the audit record (who: an admin, or the table cancelling its own order) and removes the order (its
+   * lines cascade), in the caller's transaction.
+   */
+  async deleteWithAudit(
+    em: EntityManager,
+    order: OrderDto,
+    storeId: string,
+    actor: { role: 'admin' | 'table'; id: string },
+  ): Promise<void> {
     await em.query(
       `WITH audit AS (
-         INSERT INTO order_deletions (store_id, order_id, table_id, session_id, order_number, total_amount, snapshot, deleted_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)
+         INSERT INTO order_deletions (store_id, order_id, table_id, session_id, order_number, total_amount, snapshot,
+                                      deleted_by, deleted_by_role)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)
        )
        DELETE FROM orders WHERE id = $2 AND store_id = $1`,
       [
@@ -355,7 +382,8 @@ export class OrdersRepository {
         order.orderNumber,
         order.totalAmount,
         JSON.stringify(order),
-        adminId,
+        actor.id,
+        actor.role,
       ],
     );
   }

@@ -364,3 +364,67 @@ describe('OrdersService', () => {
     await expect(service.tableOrders(table)).resolves.toMatchObject({ sessionId: 'ss', totalAmount: 3500 });
   });
 });
+
+describe('OrdersService: a table cancelling its own order', () => {
+  function setup(repo: Partial<Record<keyof OrdersRepository, jest.Mock>>) {
+    const o = outbox();
+    const service = new OrdersService(
+      repo as unknown as OrdersRepository,
+      tx,
+      o as unknown as OutboxService,
+      metrics() as unknown as MetricsService,
+    );
+    return { service, o };
+  }
+
+  it('removes a PENDING order of the table with the table as the actor, and writes order_deleted', async () => {
+    const order = { id: 'o1', tableId: 't1', status: 'PENDING' } as OrderDto;
+    const repo = {
+      lockTableOrder: jest.fn().mockResolvedValue({ status: 'PENDING' }),
+      findOrder: jest.fn().mockResolvedValue(order),
+      deleteWithAudit: jest.fn().mockResolvedValue(undefined),
+    };
+    const { service, o } = setup(repo);
+    await service.cancel(table, 'o1');
+    expect(repo.lockTableOrder).toHaveBeenCalledWith(em, 's1', 't1', 'o1');
+    expect(repo.deleteWithAudit).toHaveBeenCalledWith(em, order, 's1', { role: 'table', id: 't1' });
+    expect(o.append).toHaveBeenCalledWith(em, {
+      storeId: 's1',
+      type: 'order_deleted',
+      tableId: 't1',
+      data: { orderId: 'o1' },
+    });
+    expect(o.committed).toHaveBeenCalledTimes(1);
+  });
+
+  it.each(['PREPARING', 'COMPLETED'])(
+    'refuses a %s order with 409 ORDER_NOT_CANCELLABLE, writing nothing',
+    async (status) => {
+      const repo = { lockTableOrder: jest.fn().mockResolvedValue({ status }), deleteWithAudit: jest.fn() };
+      const { service, o } = setup(repo);
+      expect(await rejectionOf(service.cancel(table, 'o1'))).toEqual({
+        status: 409,
+        code: 'ORDER_NOT_CANCELLABLE',
+      });
+      expect(repo.deleteWithAudit).not.toHaveBeenCalled();
+      expect(o.append).not.toHaveBeenCalled();
+    },
+  );
+
+  it('answers 404 ORDER_NOT_FOUND for an order that is not the table’s own live one', async () => {
+    const { service } = setup({ lockTableOrder: jest.fn().mockResolvedValue(undefined) });
+    expect(await rejectionOf(service.cancel(table, 'o1'))).toEqual({ status: 404, code: 'ORDER_NOT_FOUND' });
+  });
+
+  it('records an admin deletion with the admin as the actor', async () => {
+    const order = { id: 'o1', tableId: 't1', status: 'PREPARING' } as OrderDto;
+    const repo = {
+      lockOrderStatus: jest.fn().mockResolvedValue({ status: 'PREPARING' }),
+      findOrder: jest.fn().mockResolvedValue(order),
+      deleteWithAudit: jest.fn().mockResolvedValue(undefined),
+    };
+    const { service } = setup(repo);
+    await service.delete(admin, 'o1');
+    expect(repo.deleteWithAudit).toHaveBeenCalledWith(em, order, 's1', { role: 'admin', id: 'a1' });
+  });
+});

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { AdminPrincipal, TablePrincipal } from '../../common/auth';
 import { AppError, ErrorCode } from '../../common/errors';
 import { TransactionService } from '../../database/transaction.service';
@@ -68,15 +69,44 @@ export class OrdersService {
   async delete(principal: AdminPrincipal, orderId: string): Promise<void> {
     await this.tx.run(async (em) => {
       if (!(await this.repository.lockOrderStatus(em, principal.storeId, orderId))) throw orderNotFound();
-      const order = (await this.repository.findOrder(principal.storeId, orderId, em)) as OrderDto;
-      await this.repository.deleteWithAudit(em, order, principal.storeId, principal.adminId);
-      await this.outbox.append(em, {
-        storeId: principal.storeId,
-        type: 'order_deleted',
-        tableId: order.tableId,
-        data: { orderId },
-      });
+      await this.remove(em, principal.storeId, orderId, { role: 'admin', id: principal.adminId });
     });
     this.outbox.committed();
+  }
+
+  /**
+   * A table takes back its own order while the kitchen has not started it: the same removal, audit and event as
+   * an admin's deletion, with the table as the actor. The order row is locked first, so against an admin's
+   * status change whichever commits first wins: the other finds PREPARING (409) or no order (404).
+   */
+  async cancel(principal: TablePrincipal, orderId: string): Promise<void> {
+    await this.tx.run(async (em) => {
+      const current = await this.repository.lockTableOrder(em, principal.storeId, principal.tableId, orderId);
+      if (!current) throw orderNotFound();
+      if (current.status !== 'PENDING') {
+        throw AppError.conflict(
+          ErrorCode.ORDER_NOT_CANCELLABLE,
+          `the order is ${current.status}: only a PENDING order can be cancelled`,
+        );
+      }
+      await this.remove(em, principal.storeId, orderId, { role: 'table', id: principal.tableId });
+    });
+    this.outbox.committed();
+  }
+
+  private async remove(
+    em: EntityManager,
+    storeId: string,
+    orderId: string,
+    actor: { role: 'admin' | 'table'; id: string },
+  ): Promise<void> {
+    const order = (await this.repository.findOrder(storeId, orderId, em)) as OrderDto;
+    await this.repository.deleteWithAudit(em, order, storeId, actor);
+    await this.outbox.append(em, {
+      storeId,
+      type: 'order_deleted',
+      tableId: order.tableId,
+      data: { orderId },
+    });
   }
 }

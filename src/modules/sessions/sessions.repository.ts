@@ -133,6 +133,61 @@ export class SessionsRepository {
     return row;
   }
 
+  // ---- moves and merges (자리 이동, 합석) ------------------------------------------------------------------------
+
+  /**
+   * Locks the tables of a move or merge in id order, FOR NO KEY UPDATE: two moves naming a common table run one
+   * after the other and, taking their locks in the same order, cannot deadlock; an order being placed only takes
+   * FOR KEY SHARE on its table (the foreign keys), which this does not block. The tables found, by id.
+   */
+  async lockTablesInOrder(
+    em: EntityManager,
+    storeId: string,
+    tableIds: string[],
+  ): Promise<Map<string, { number: number }>> {
+    const rows = (await em.query(
+      `SELECT id, number FROM tables WHERE store_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
+      [storeId, tableIds],
+    )) as Array<{ id: string; number: number }>;
+    return new Map(rows.map((r) => [r.id, { number: Number(r.number) }]));
+  }
+
+  /**
+   * 자리 이동: the session, its orders and (by the caller) its open calls now belong to the other table. The
+   * session row keeps its id and start; an order placed on the target meanwhile waits on uq_table_sessions_active
+   * and then finds this session.
+   */
+  async moveSession(em: EntityManager, sessionId: string, toTableId: string): Promise<void> {
+    await em.query(`UPDATE table_sessions SET table_id = $2 WHERE id = $1`, [sessionId, toTableId]);
+    await em.query(`UPDATE orders SET table_id = $2 WHERE session_id = $1`, [sessionId, toTableId]);
+  }
+
+  /** 합석: the orders join the target's session and the emptied session is removed (no history entry). */
+  async mergeSession(
+    em: EntityManager,
+    fromSessionId: string,
+    into: { sessionId: string; tableId: string },
+  ): Promise<void> {
+    await em.query(`UPDATE orders SET table_id = $2, session_id = $3 WHERE session_id = $1`, [
+      fromSessionId,
+      into.tableId,
+      into.sessionId,
+    ]);
+    await em.query(`DELETE FROM table_sessions WHERE id = $1`, [fromSessionId]);
+  }
+
+  async sessionTotals(
+    em: EntityManager,
+    sessionId: string,
+  ): Promise<{ orderCount: number; totalAmount: number }> {
+    const [row] = (await em.query(
+      `SELECT count(*)::int AS "orderCount", coalesce(sum(total_amount), 0)::int AS "totalAmount"
+       FROM orders WHERE session_id = $1`,
+      [sessionId],
+    )) as Array<{ orderCount: number; totalAmount: number }>;
+    return { orderCount: Number(row.orderCount), totalAmount: Number(row.totalAmount) };
+  }
+
   // ---- completion (이용 완료) ---------------------------------------------------------------------------------
 
   /**

@@ -5,6 +5,8 @@ import type { PasswordService } from '../auth/password.service';
 import type { TokenRevocationService } from '../auth/token-revocation.service';
 import type { OutboxService } from '../events/outbox.service';
 import type { MetricsService } from '../metrics/metrics.service';
+import type { StaffCallsRepository } from '../staff-calls/staff-calls.repository';
+import type { StaffCallsService } from '../staff-calls/staff-calls.service';
 import type { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 import { TablesService } from './tables.service';
@@ -19,28 +21,43 @@ function order(id: string, tableId: string) {
   return { id, tableId, orderNumber: 1, status: 'PENDING', items: [], totalAmount: 1000 };
 }
 
-function sessions(repo: Partial<Record<keyof SessionsRepository, jest.Mock>>) {
+function sessions(
+  repo: Partial<Record<keyof SessionsRepository, jest.Mock>>,
+  calls: Partial<Record<keyof StaffCallsRepository, jest.Mock>> = {},
+) {
   const outbox = { append: jest.fn().mockResolvedValue({ id: 1, eventId: 1 }), committed: jest.fn() };
   const metrics = { tableCompleted: jest.fn() };
+  const staffCalls = {
+    ofStore: jest.fn().mockResolvedValue([]),
+    resolveOpenOfTable: jest.fn().mockResolvedValue([]),
+    ...calls,
+  };
+  const staffCallEvents = { announceResolved: jest.fn().mockResolvedValue(undefined) };
   const service = new SessionsService(
     repo as unknown as SessionsRepository,
     tx,
     outbox as unknown as OutboxService,
     metrics as unknown as MetricsService,
+    staffCalls as unknown as StaffCallsRepository,
+    staffCallEvents as unknown as StaffCallsService,
   );
-  return { service, outbox, metrics };
+  return { service, outbox, metrics, staffCalls, staffCallEvents };
 }
 
 describe('SessionsService', () => {
-  it('builds the dashboard from two queries: each table with its session (or null) and its recent orders', async () => {
+  it('builds the dashboard from three queries: each table with its session (or null), recent orders and open calls', async () => {
+    const call = { id: 'c1', tableId: 't2', reason: 'WATER', status: 'OPEN' };
     const startedAt = new Date('2026-11-21T09:00:00Z');
-    const { service } = sessions({
-      dashboardTables: jest.fn().mockResolvedValue([
-        { id: 't1', number: '1', sessionId: 's1', startedAt, totalAmount: '24000', orderCount: '2' },
-        { id: 't2', number: 2, sessionId: null, startedAt: null, totalAmount: null, orderCount: null },
-      ]),
-      recentOrders: jest.fn().mockResolvedValue([order('o2', 't1'), order('o1', 't1')]),
-    });
+    const { service } = sessions(
+      {
+        dashboardTables: jest.fn().mockResolvedValue([
+          { id: 't1', number: '1', sessionId: 's1', startedAt, totalAmount: '24000', orderCount: '2' },
+          { id: 't2', number: 2, sessionId: null, startedAt: null, totalAmount: null, orderCount: null },
+        ]),
+        recentOrders: jest.fn().mockResolvedValue([order('o2', 't1'), order('o1', 't1')]),
+      },
+      { ofStore: jest.fn().mockResolvedValue([call]) },
+    );
     const tables = await service.dashboard(admin);
     expect(tables).toEqual([
       {
@@ -48,8 +65,9 @@ describe('SessionsService', () => {
         number: 1,
         session: { id: 's1', startedAt: '2026-11-21T09:00:00.000Z', totalAmount: 24000, orderCount: 2 },
         recentOrders: [order('o2', 't1'), order('o1', 't1')],
+        openStaffCalls: [],
       },
-      { id: 't2', number: 2, session: null, recentOrders: [] },
+      { id: 't2', number: 2, session: null, recentOrders: [], openStaffCalls: [call] },
     ]);
   });
 
@@ -86,6 +104,26 @@ describe('SessionsService', () => {
     });
     expect(outbox.committed).toHaveBeenCalledTimes(1);
     expect(metrics.tableCompleted).toHaveBeenCalledTimes(1);
+  });
+
+  it('resolves the table’s open staff calls in the completing transaction, announced before table_reset', async () => {
+    const startedAt = new Date('2026-11-21T09:00:00Z');
+    const completedAt = new Date('2026-11-21T11:00:00Z');
+    const resolved = [{ id: 'c1', tableId: 't1', status: 'RESOLVED' }];
+    const { service, outbox, staffCalls, staffCallEvents } = sessions(
+      {
+        findTable: jest.fn().mockResolvedValue({ number: 4 }),
+        lockActiveSession: jest.fn().mockResolvedValue({ id: 's1', startedAt }),
+        archiveSession: jest.fn().mockResolvedValue({ completedAt, orderCount: 0, totalAmount: 0 }),
+      },
+      { resolveOpenOfTable: jest.fn().mockResolvedValue(resolved) },
+    );
+    await service.complete(admin, 't1');
+    expect(staffCalls.resolveOpenOfTable).toHaveBeenCalledWith(em, 'store-1', 't1', 'admin-1');
+    expect(staffCallEvents.announceResolved).toHaveBeenCalledWith(em, 'store-1', resolved);
+    expect(staffCallEvents.announceResolved.mock.invocationCallOrder[0]).toBeLessThan(
+      outbox.append.mock.invocationCallOrder[0],
+    );
   });
 
   it('answers 404 for a table of another store and 409 NO_ACTIVE_SESSION for an idle table, writing nothing', async () => {

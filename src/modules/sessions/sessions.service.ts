@@ -5,6 +5,9 @@ import { TransactionService } from '../../database/transaction.service';
 import { OutboxService } from '../events/outbox.service';
 import { MetricsService } from '../metrics/metrics.service';
 import type { OrderDto } from '../orders/dto/order.dto';
+import type { StaffCallDto } from '../staff-calls/dto/staff-call.dto';
+import { StaffCallsRepository } from '../staff-calls/staff-calls.repository';
+import { StaffCallsService } from '../staff-calls/staff-calls.service';
 import type { CompletedSessionDto, DashboardTableDto } from './dto/table.dto';
 import { SessionsRepository } from './sessions.repository';
 
@@ -19,20 +22,19 @@ export class SessionsService {
     private readonly tx: TransactionService,
     private readonly outbox: OutboxService,
     private readonly metrics: MetricsService,
+    private readonly staffCalls: StaffCallsRepository,
+    private readonly staffCallEvents: StaffCallsService,
   ) {}
 
-  /** The dashboard's first load: two queries whatever the number of tables. */
+  /** The dashboard's first load: three queries whatever the number of tables. */
   async dashboard(principal: AdminPrincipal): Promise<DashboardTableDto[]> {
-    const [tables, recent] = await Promise.all([
+    const [tables, recent, calls] = await Promise.all([
       this.repository.dashboardTables(principal.storeId),
       this.repository.recentOrders(principal.storeId, RECENT_ORDERS),
+      this.staffCalls.ofStore(principal.storeId, 'OPEN'),
     ]);
-    const byTable = new Map<string, OrderDto[]>();
-    for (const order of recent) {
-      const list = byTable.get(order.tableId) ?? [];
-      list.push(order);
-      byTable.set(order.tableId, list);
-    }
+    const byTable = groupByTable(recent);
+    const callsByTable = groupByTable(calls);
     return tables.map((t) => ({
       id: t.id,
       number: Number(t.number),
@@ -46,12 +48,13 @@ export class SessionsService {
             }
           : null,
       recentOrders: byTable.get(t.id) ?? [],
+      openStaffCalls: callsByTable.get(t.id) ?? [],
     }));
   }
 
   /**
    * Ends the table's active session in one transaction: session and orders copied to history, live orders
-   * removed, session ended, `table_reset` written. An order placed meanwhile lands either before (and is
+   * removed, session ended, open staff calls resolved (`staff_call_resolved` each), `table_reset` written. An order placed meanwhile lands either before (and is
    * archived) or after (in the next session); see SessionsRepository.lockActiveSession.
    */
   async complete(principal: AdminPrincipal, tableId: string): Promise<CompletedSessionDto> {
@@ -68,6 +71,13 @@ export class SessionsService {
         startedAt: session.startedAt,
       });
       const completedAt = archived.completedAt.toISOString();
+      const resolved = await this.staffCalls.resolveOpenOfTable(
+        em,
+        principal.storeId,
+        tableId,
+        principal.adminId,
+      );
+      await this.staffCallEvents.announceResolved(em, principal.storeId, resolved);
       await this.outbox.append(em, {
         storeId: principal.storeId,
         type: 'table_reset',
@@ -87,4 +97,15 @@ export class SessionsService {
     this.metrics.tableCompleted();
     return result;
   }
+}
+
+/** Rows in their list order, by the table they belong to. */
+function groupByTable<T extends OrderDto | StaffCallDto>(rows: T[]): Map<string, T[]> {
+  const byTable = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = byTable.get(row.tableId) ?? [];
+    list.push(row);
+    byTable.set(row.tableId, list);
+  }
+  return byTable;
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsString, IsUUID, Max, Min } from 'class-validator';
 import { ByteLength } from '../../auth/dto/max-bytes.validator';
 import { OrderDto } from '../../orders/dto/order.dto';
+import { StaffCallDto } from '../../staff-calls/dto/staff-call.dto';
 
 export class CreateTableDto {
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 999, example: 7 })
@@ -52,6 +53,8 @@ export class DashboardTableDto {
   session: ActiveSessionSummaryDto | null;
   @ApiProperty({ type: [OrderDto], description: 'the active session’s newest 3 orders, newest first' })
   recentOrders: OrderDto[];
+  @ApiProperty({ type: [StaffCallDto], description: 'the table’s open staff calls, oldest first' })
+  openStaffCalls: StaffCallDto[];
 }
 
 export class CompletedSessionDto {
@@ -62,4 +65,28 @@ export class CompletedSessionDto {
   completedAt: string;
   @ApiProperty({ type: 'integer', example: 3 }) orderCount: number;
   @ApiProperty({ type: 'integer', example: 54000, description: 'won' }) totalAmount: number;
+}
+
+export class MoveTableDto {
+  @ApiProperty({ format: 'uuid', description: 'a table of the store without an active session' })
+  @IsUUID()
+  toTableId: string;
+}
+
+export class MergeTableDto {
+  @ApiProperty({ format: 'uuid', description: 'a table of the store with an active session' })
+  @IsUUID()
+  intoTableId: string;
+}
+
+/** The result of a move (the moved session) or a merge (the merged, target's session). */
+export class TableMoveResultDto {
+  @ApiProperty({ format: 'uuid', description: 'move: the moved session; merge: the target’s session' })
+  sessionId: string;
+  @ApiProperty({ format: 'uuid' }) fromTableId: string;
+  @ApiProperty({ format: 'uuid' }) toTableId: string;
+  @ApiProperty({ type: 'integer', example: 3, description: 'the session’s orders after the change' })
+  orderCount: number;
+  @ApiProperty({ type: 'integer', example: 54000, description: 'won, the session’s total after the change' })
+  totalAmount: number;
 }
