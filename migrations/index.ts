@@ -1,5 +1,6 @@
 import { InitialSchema1763769600000 } from './1763769600000-InitialSchema';
 import { MenuOptions1764547200000 } from './1764547200000-MenuOptions';
+import { MenuThumbnails1764720000000 } from './1764720000000-MenuThumbnails';
 
 /** Every migration, in order. Listed explicitly so the app, the CLI and the tests run exactly the same set. */
-export const MIGRATIONS = [InitialSchema1763769600000, MenuOptions1764547200000];
+export const MIGRATIONS = [InitialSchema1763769600000, MenuOptions1764547200000, MenuThumbnails1764720000000];

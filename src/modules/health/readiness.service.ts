@@ -11,6 +11,7 @@ import { connect } from 'amqplib';
 import type Redis from 'ioredis';
 import { REDIS } from '../../common/redis/redis.module';
 import { AppConfig } from '../../config';
+import { IMAGE_STORAGE, type ImageStorage } from '../menus/storage/image-storage';
 import { MetricsService } from '../metrics/metrics.service';
 import { ShutdownState } from './shutdown-state';
 
@@ -18,7 +19,8 @@ import { ShutdownState } from './shutdown-state';
 export const CHECK_TIMEOUT_MS = 1500;
 
 /**
- * /health/ready: the database always, Redis when REDIS_URL is set, RabbitMQ when RABBITMQ_URL is set, each with
+ * /health/ready: the database always, Redis when REDIS_URL is set, RabbitMQ when RABBITMQ_URL is set, the image
+ * bucket (`storage`) when IMAGE_STORAGE=s3, each with
  * a timeout, plus `shutdown`, which fails as soon as the instance starts draining. Terminus answers 503 when one
  * fails; the global filter renders that as the error envelope with `checks` naming each one.
  */
@@ -32,6 +34,7 @@ export class ReadinessService {
     private readonly shutdown: ShutdownState,
     private readonly metrics: MetricsService,
     @Inject(REDIS) private readonly redis: Redis | null,
+    @Inject(IMAGE_STORAGE) private readonly storage: ImageStorage,
   ) {}
 
   async check(): Promise<HealthCheckResult> {
@@ -56,6 +59,16 @@ export class ReadinessService {
         this.indicators
           .check('rabbitmq')
           .attempt(({ signal }) => amqpHandshake(rabbitmqUrl, signal))
+          .withTimeout(CHECK_TIMEOUT_MS),
+      );
+    }
+    const storage = this.storage;
+    if (storage.check) {
+      // IMAGE_STORAGE=s3: the bucket exists and our credentials reach it (HeadBucket).
+      checks.push(() =>
+        this.indicators
+          .check('storage')
+          .attempt(({ signal }) => storage.check!(signal))
           .withTimeout(CHECK_TIMEOUT_MS),
       );
     }
