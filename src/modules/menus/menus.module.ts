@@ -12,6 +12,7 @@ import { MenuController } from './menu.controller';
 import { MenusController } from './menus.controller';
 import { MenusRepository } from './menus.repository';
 import { MenusService } from './menus.service';
+import { DemoPictures } from './demo-pictures';
 import { ImageProcessor } from './image-processor';
 import { ImageSweeper } from './image-sweeper';
 import { OptionGroupsController, OptionsController } from './option-groups.controller';
@@ -53,6 +54,7 @@ import { UploadsController } from './uploads.controller';
     MenuViewService,
     ImageProcessor,
     ImageSweeper,
+    DemoPictures,
     // The image storage is chosen here, once: an S3-compatible bucket with IMAGE_STORAGE=s3, else the local disk.
     {
       provide: IMAGE_STORAGE,
