@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { Injectable } from '@nestjs/common';
 import sharp from 'sharp';
 import { AppError, ErrorCode } from '../../common/errors';
@@ -25,6 +27,34 @@ sharp.concurrency(1);
 sharp.cache(false);
 
 /**
+ * The niceness of libvips' worker threads, which do the pixel work. On Linux niceness is per thread: at 10 they
+ * get the CPU the event loop and PostgreSQL leave, and yield it as soon as requests want it, so on a busy node
+ * uploads take longer rather than tablets' reads slowing down (bench/images.bench.ts measures both).
+ */
+const IMAGE_THREAD_NICENESS = 10;
+const reniced = new Set<number>();
+
+function deprioritizeImageThreads(): void {
+  let tasks: string[];
+  try {
+    tasks = fs.readdirSync('/proc/self/task');
+  } catch {
+    return; // not Linux: threads keep the process's priority
+  }
+  for (const task of tasks) {
+    const tid = Number(task);
+    if (reniced.has(tid)) continue;
+    try {
+      if (fs.readFileSync(`/proc/self/task/${task}/comm`, 'latin1').trim() !== 'libvips worker') continue;
+      os.setPriority(tid, IMAGE_THREAD_NICENESS);
+      reniced.add(tid);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+}
+
+/**
  * Re-encodes an upload (API.md "Images"): decoded in full (an error or a warning such as a truncated file is 415),
  * turned upright by its EXIF orientation, every metadata block dropped (sharp keeps none unless asked; colour is
  * converted to sRGB), into the display image in the same format and a WebP thumbnail. sharp runs libvips on the
@@ -43,6 +73,8 @@ export class ImageProcessor {
     const ext = detectImageType(input);
     if (!ext) throw unsupported('the image must be a JPEG, PNG or WebP file');
     return this.slots.run(async () => {
+      // libvips starts its workers on demand: those of earlier images are lowered before this one runs.
+      deprioritizeImageThreads();
       try {
         const display = await sharp(input, { failOn: 'warning', limitInputPixels: MAX_INPUT_PIXELS })
           .autoOrient()
@@ -67,6 +99,8 @@ export class ImageProcessor {
         return { display: { data: display, ext }, thumbnail: { data: thumbnail, ext: 'webp' } };
       } catch (error) {
         throw decodeError(error);
+      } finally {
+        deprioritizeImageThreads();
       }
     });
   }
