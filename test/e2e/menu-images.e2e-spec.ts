@@ -42,7 +42,8 @@ describe('menu images', () => {
       .send({ name: 'Pictures' })
       .expect(201);
     categoryId = category.body.id as string;
-  });
+    // Start-up and two logins; generous, as a loaded CI machine may need more than the default minute.
+  }, 120_000);
   afterAll(async () => {
     await t.stop();
   });
