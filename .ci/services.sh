@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Makes sure PostgreSQL (5432), Redis (6379) and RabbitMQ (5672) answer on 127.0.0.1: starts them when they are
-# installed but stopped, installs them from Debian's packages when missing. Idempotent.
+# Makes sure PostgreSQL (5432), Redis (6379), RabbitMQ (5672) and the S3-protocol server (4569) answer on
+# 127.0.0.1: starts them when they are installed but stopped, installs them from Debian's packages when missing.
+# The S3 server is s3rver from the npm lock (.ci/s3-server.js), so `npm install` must have run. Idempotent.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 up() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 wait_for() { # port name seconds
@@ -44,6 +46,15 @@ if ! up 5672; then
   wait_for 5672 RabbitMQ 90
 else
   echo "RabbitMQ is up on 5672"
+fi
+
+if ! up 4569; then
+  mkdir -p /var/lib/table-order-s3 /var/log/table-order-s3
+  nohup node_modules/.bin/node .ci/s3-server.js 4569 /var/lib/table-order-s3 \
+    >>/var/log/table-order-s3/s3-server.log 2>&1 </dev/null &
+  wait_for 4569 "S3 server (s3rver)" 30
+else
+  echo "S3 server is up on 4569"
 fi
 
 # Headless Chromium for the Swagger UI browser test in the services suite.

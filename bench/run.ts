@@ -29,6 +29,7 @@ const BENCHES: Bench[] = [
   { name: 'orders', file: 'bench/orders.bench.ts', short: { BENCH_DURATION: '3' } },
   { name: 'menu', file: 'bench/menu.bench.ts', short: { BENCH_DURATION: '2' } },
   { name: 'login', file: 'bench/login.bench.ts', short: { BENCH_SAMPLES: '30' } },
+  { name: 'images', file: 'bench/images.bench.ts', short: { BENCH_UPLOADS: '5', BENCH_DURATION: '3' } },
   {
     name: 'history',
     file: 'bench/complete-and-history.bench.ts',

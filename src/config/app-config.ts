@@ -3,6 +3,17 @@ import { EnvironmentVariables, validateEnvironment } from './environment';
 
 export type LogLevel = EnvironmentVariables['LOG_LEVEL'];
 
+/** The bucket of IMAGE_STORAGE=s3; credentials come from the AWS SDK's default chain, not from here. */
+export interface S3Settings {
+  bucket: string;
+  region: string;
+  /** Unset for AWS S3 itself; the URL of MinIO, Ceph, R2… otherwise. */
+  endpoint?: string;
+  forcePathStyle: boolean;
+  /** Base URL clients fetch objects from (the bucket's or its CDN's), without a trailing slash. */
+  publicUrl: string;
+}
+
 /**
  * Typed, validated configuration, built once at boot and injected everywhere (`constructor(private config: AppConfig)`).
  */
@@ -35,6 +46,7 @@ export class AppConfig {
   readonly outboxPollMs: number;
   readonly shutdownGraceMs: number;
   readonly log: { level: LogLevel; format: 'json' | 'pretty' };
+  readonly images: { storage: 'local' | 's3'; processingConcurrency: number; s3?: S3Settings };
 
   constructor(env: EnvironmentVariables) {
     this.nodeEnv = env.NODE_ENV;
@@ -70,6 +82,21 @@ export class AppConfig {
     this.outboxPollMs = env.OUTBOX_POLL_MS;
     this.shutdownGraceMs = env.SHUTDOWN_GRACE_MS;
     this.log = { level: env.LOG_LEVEL, format: env.LOG_FORMAT };
+    this.images = {
+      storage: env.IMAGE_STORAGE,
+      processingConcurrency: env.IMAGE_PROCESSING_CONCURRENCY,
+      // Validation made S3_BUCKET and S3_PUBLIC_URL present whenever IMAGE_STORAGE=s3.
+      s3:
+        env.IMAGE_STORAGE === 's3'
+          ? {
+              bucket: env.S3_BUCKET as string,
+              region: env.S3_REGION,
+              endpoint: env.S3_ENDPOINT,
+              forcePathStyle: env.S3_FORCE_PATH_STYLE,
+              publicUrl: (env.S3_PUBLIC_URL as string).replace(/\/+$/, ''),
+            }
+          : undefined,
+    };
   }
 
   get uploadsDir(): string {

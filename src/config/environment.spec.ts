@@ -58,4 +58,59 @@ describe('configuration', () => {
     expect(loadConfig({ NODE_ENV: 'development', DEMO_SEED: '' }).demoSeed).toBe(true);
     expect(loadConfig({ NODE_ENV: 'development', DEMO_SEED: 'false' }).demoSeed).toBe(false);
   });
+
+  describe('image storage', () => {
+    const s3 = {
+      IMAGE_STORAGE: 's3',
+      S3_BUCKET: 'menu-images',
+      S3_PUBLIC_URL: 'https://cdn.example.com/menu/',
+    };
+
+    it('is local by default and needs no S3 variable', () => {
+      const config = loadConfig({ IMAGE_STORAGE: '', S3_BUCKET: '', S3_PUBLIC_URL: '' });
+      expect(config.images).toEqual({ storage: 'local', processingConcurrency: 1, s3: undefined });
+    });
+
+    it('reads the bucket settings with IMAGE_STORAGE=s3, with API.md defaults', () => {
+      expect(loadConfig(s3).images.s3).toEqual({
+        bucket: 'menu-images',
+        region: 'us-east-1',
+        endpoint: undefined,
+        forcePathStyle: false,
+        publicUrl: 'https://cdn.example.com/menu',
+      });
+      const minio = loadConfig({
+        ...s3,
+        S3_ENDPOINT: 'http://minio:9000',
+        S3_FORCE_PATH_STYLE: 'true',
+        S3_REGION: 'ap-northeast-2',
+      });
+      expect(minio.images.s3).toMatchObject({
+        endpoint: 'http://minio:9000',
+        forcePathStyle: true,
+        region: 'ap-northeast-2',
+      });
+    });
+
+    it.each(['S3_BUCKET', 'S3_PUBLIC_URL'])('refuses IMAGE_STORAGE=s3 without %s, naming it', (missing) => {
+      const env: Record<string, string> = { ...s3, [missing]: '' };
+      expect(() => validateEnvironment(env)).toThrow(
+        new RegExp(`^Invalid configuration: ${missing} is required when IMAGE_STORAGE=s3`),
+      );
+      expect(() => validateEnvironment(env)).not.toThrow(/got/);
+    });
+
+    it.each([
+      ['IMAGE_STORAGE', 'gcs'],
+      ['S3_BUCKET', 'Not_A_Bucket'],
+      ['S3_PUBLIC_URL', 'cdn.example.com'],
+      ['S3_ENDPOINT', 'minio:9000'],
+      ['S3_FORCE_PATH_STYLE', 'sometimes'],
+      ['IMAGE_PROCESSING_CONCURRENCY', '0'],
+    ])('refuses %s=%s', (name, value) => {
+      expect(() => validateEnvironment({ ...s3, [name]: value })).toThrow(
+        new RegExp(`^Invalid configuration: ${name} `),
+      );
+    });
+  });
 });

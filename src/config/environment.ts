@@ -9,6 +9,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateIf,
   validateSync,
 } from 'class-validator';
 
@@ -118,6 +119,38 @@ export class EnvironmentVariables {
   /** Upper bound for in-flight requests to finish after SIGTERM. */
   @Transform(toInt) @IsInt() @Min(0) @Max(60000) SHUTDOWN_GRACE_MS = 10000;
 
+  /** Where menu images are stored (API.md): `local` (DATA_DIR/uploads, served at /uploads) or `s3`. */
+  @IsIn(['local', 's3'])
+  IMAGE_STORAGE: 'local' | 's3' = 'local';
+
+  @ValidateIf((o: EnvironmentVariables) => o.IMAGE_STORAGE === 's3' || o.S3_BUCKET !== undefined)
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    message: 'is required when IMAGE_STORAGE=s3, and must be an S3 bucket name (3-63 of [a-z0-9.-])',
+  })
+  S3_BUCKET?: string;
+
+  @Matches(/^[a-z0-9-]{1,32}$/, { message: 'must be a region name such as us-east-1 or ap-northeast-2' })
+  S3_REGION = 'us-east-1';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]+(\/\S*)?$/, { message: 'must be an http:// or https:// URL' })
+  S3_ENDPOINT?: string;
+
+  @Transform(toBool)
+  @IsBoolean()
+  S3_FORCE_PATH_STYLE = false;
+
+  @ValidateIf((o: EnvironmentVariables) => o.IMAGE_STORAGE === 's3' || o.S3_PUBLIC_URL !== undefined)
+  @Matches(/^https?:\/\/[^\s/]+(\/\S*)?$/, {
+    message:
+      'is required when IMAGE_STORAGE=s3, and must be the http:// or https:// base URL of the bucket or its CDN',
+  })
+  S3_PUBLIC_URL?: string;
+
+  /** Uploaded images decoded at once per instance; each uses one libvips thread (sharp), off the event loop. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(16) IMAGE_PROCESSING_CONCURRENCY = 1;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 
@@ -150,7 +183,7 @@ export function validateEnvironment(raw: Record<string, string | undefined>): En
       '',
     );
     const secret = /KEY|PASSWORD/.test(first.property);
-    const shown = secret ? '' : ` (got "${String(first.value)}")`;
+    const shown = secret || first.value === undefined ? '' : ` (got "${String(first.value)}")`;
     throw new ConfigError(`Invalid configuration: ${first.property} ${reason}${shown}`);
   }
   return env;

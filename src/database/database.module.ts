@@ -20,6 +20,6 @@ import { TransactionService } from './transaction.service';
     }),
   ],
   providers: [TransactionService, SeedService],
-  exports: [TransactionService],
+  exports: [TransactionService, SeedService],
 })
 export class DatabaseModule {}

@@ -87,6 +87,8 @@ export class SeedService implements OnApplicationBootstrap {
   private readonly logger = new Logger(SeedService.name);
   /** Set when the demo store exists, so start-up can print how to log in. */
   demoStoreReady = false;
+  /** Run once the demo store was created and committed (the menus module gives its menus pictures). */
+  private readonly afterDemo: Array<(storeId: string) => Promise<void>> = [];
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -115,25 +117,32 @@ export class SeedService implements OnApplicationBootstrap {
     });
   }
 
+  /** Registers work for after the demo store's creation; call before bootstrap (in onModuleInit). */
+  onDemoCreated(hook: (storeId: string) => Promise<void>): void {
+    this.afterDemo.push(hook);
+  }
+
   private async seedDemo(): Promise<void> {
     const adminHash = await bcrypt.hash(DEMO.admin.password, this.config.bcryptCost);
     const tableHash = await bcrypt.hash(DEMO.tablePassword, this.config.bcryptCost);
-    await this.dataSource.transaction(async (em) => {
+    const created = await this.dataSource.transaction(async (em): Promise<string | null> => {
       await em.query(`SELECT pg_advisory_xact_lock(hashtext('table-order:seed'))`);
       const demo: unknown[] = await em.query(`SELECT 1 FROM stores WHERE code = $1`, [DEMO.storeCode]);
       if (demo.length > 0) {
         this.demoStoreReady = true;
-        return;
+        return null;
       }
       const anyStore: unknown[] = await em.query(`SELECT 1 FROM stores LIMIT 1`);
-      if (anyStore.length > 0) return;
-      await this.insertDemo(em, adminHash, tableHash);
+      if (anyStore.length > 0) return null;
+      const storeId = await this.insertDemo(em, adminHash, tableHash);
       this.demoStoreReady = true;
       this.logger.log({ storeCode: DEMO.storeCode }, 'demo store created');
+      return storeId;
     });
+    if (created) for (const hook of this.afterDemo) await hook(created);
   }
 
-  private async insertDemo(em: EntityManager, adminHash: string, tableHash: string): Promise<void> {
+  private async insertDemo(em: EntityManager, adminHash: string, tableHash: string): Promise<string> {
     const [{ id: storeId }] = (await em.query(
       `INSERT INTO stores (code, name) VALUES ($1, $2) RETURNING id`,
       [DEMO.storeCode, DEMO.storeName],
@@ -182,5 +191,6 @@ export class SeedService implements OnApplicationBootstrap {
         }
       }
     }
+    return storeId;
   }
 }

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { DEMO } from '../../src/database/seed.service';
 import { startApp, startTestApp, TestApp, TestEnv } from '../utils/app';
 import { bearer, loginTable } from '../utils/auth';
@@ -66,6 +67,36 @@ describe('foundation: start-up, probes and the error envelope', () => {
       })
       .expect(201);
     expect(order.body.items[0]).toMatchObject({ menuPrice: 8500, unitPrice: 9500 });
+  });
+
+  it('gives every demo menu a picture, with its thumbnail, served from the image storage', async () => {
+    const token = await loginTable(t, DEMO.storeCode, 2, DEMO.tablePassword);
+    const menu = await t
+      .http()
+      .get('/api/v1/menu')
+      .set(...bearer(token))
+      .expect(200);
+    const items = (menu.body.categories as Array<{ items: Array<Record<string, string | null>> }>).flatMap(
+      (c) => c.items,
+    );
+    expect(items).toHaveLength(10);
+    for (const item of items) {
+      expect(item.imageUrl).toMatch(/\/[0-9a-f-]{36}\.jpg$/);
+      expect(item.thumbnailUrl).toMatch(/\/[0-9a-f-]{36}\.webp$/);
+    }
+    const display = await fetch(new URL(items[0].imageUrl!, t.url));
+    expect(display.status).toBe(200);
+    expect(await sharp(Buffer.from(await display.arrayBuffer())).metadata()).toMatchObject({
+      format: 'jpeg',
+      width: 1200,
+      height: 900,
+    });
+    const thumbnail = await fetch(new URL(items[0].thumbnailUrl!, t.url));
+    expect(await sharp(Buffer.from(await thumbnail.arrayBuffer())).metadata()).toMatchObject({
+      format: 'webp',
+      width: 300,
+      height: 225,
+    });
   });
 
   it('creates the bootstrap superadmin once', async () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
-import { EnvironmentVariables } from '../../src/config/environment';
+import { EnvironmentVariables, validateEnvironment } from '../../src/config/environment';
 import { METRIC } from '../../src/modules/metrics/metrics.service';
 
 /**
@@ -14,6 +14,8 @@ import { METRIC } from '../../src/modules/metrics/metrics.service';
 const ROOT = path.resolve(__dirname, '../..');
 const read = (p: string): string => fs.readFileSync(path.join(ROOT, p), 'utf8');
 const DECLARED_ENV = new Set(Object.keys(new EnvironmentVariables()));
+/** Read by the AWS SDK's default credential chain (IMAGE_STORAGE=s3), not by src/config. */
+const AWS_SDK_ENV = new Set(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']);
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -268,6 +270,21 @@ describe('deployment files', () => {
     });
   });
 
+  it('production stores menu images in S3: no shared volume, the bucket configured, a service account for it', () => {
+    const docs = renderKustomization(path.join(ROOT, 'infra/overlays/production'));
+    expect(docs.filter((d) => d.kind === 'PersistentVolumeClaim')).toEqual([]);
+    const config = docs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === 'table-order-config')!;
+    expect(config.data).toMatchObject({ IMAGE_STORAGE: 's3' });
+    for (const key of ['S3_BUCKET', 'S3_REGION', 'S3_PUBLIC_URL']) expect(config.data[key]).toBeTruthy();
+    // The settings are valid as the app validates them.
+    expect(() => validateEnvironment(config.data as Record<string, string>)).not.toThrow();
+    const pod = docs.find((d) => d.kind === 'Deployment')!.spec.template.spec as Doc;
+    for (const v of pod.volumes as Doc[]) expect(v.persistentVolumeClaim).toBeUndefined();
+    const account = docs.find((d) => d.kind === 'ServiceAccount')!;
+    expect(pod.serviceAccountName).toBe(account.metadata.name);
+    expect(account.metadata.namespace).toBe('table-order');
+  });
+
   it('the validator catches a broken manifest', () => {
     const docs = renderKustomization(path.join(ROOT, 'infra/overlays/production'));
     const dep = docs.find((d) => d.kind === 'Deployment')!;
@@ -322,12 +339,39 @@ describe('deployment files', () => {
   describe('docker-compose.yml', () => {
     const compose = yaml.load(read('docker-compose.yml')) as Doc;
 
-    it('runs the app with PostgreSQL 15, Redis 7 and RabbitMQ 3 with management, each health-checked', () => {
-      expect(Object.keys(compose.services).sort()).toEqual(['app', 'postgres', 'rabbitmq', 'redis']);
+    it('runs the app with PostgreSQL 15, Redis 7, RabbitMQ 3 and MinIO, each long-running one health-checked', () => {
+      expect(Object.keys(compose.services).sort()).toEqual([
+        'app',
+        'minio',
+        'minio-setup',
+        'postgres',
+        'rabbitmq',
+        'redis',
+      ]);
       expect(compose.services.postgres.image).toBe('postgres:15');
       expect(compose.services.redis.image).toBe('redis:7');
       expect(compose.services.rabbitmq.image).toBe('rabbitmq:3-management');
-      for (const s of Object.values(compose.services) as Doc[]) expect(s.healthcheck?.test).toBeDefined();
+      expect(compose.services.minio.image).toMatch(/^minio\/minio:RELEASE\./);
+      for (const s of Object.values(compose.services) as Doc[])
+        if (s.restart !== 'no') expect(s.healthcheck?.test).toBeDefined();
+    });
+
+    it('stores menu images in MinIO: the bucket made first, the app pointed at it with path-style URLs', () => {
+      const app = compose.services.app as Doc;
+      const setup = (compose.services['minio-setup'] as Doc).entrypoint.join(' ') as string;
+      const bucket = app.environment.S3_BUCKET as string;
+      expect(setup).toContain(`mc mb --ignore-existing local/${bucket}`);
+      expect(setup).toContain(`mc anonymous set download local/${bucket}`);
+      expect(app.depends_on['minio-setup']).toEqual({ condition: 'service_completed_successfully' });
+      expect(app.environment).toMatchObject({
+        IMAGE_STORAGE: 's3',
+        S3_ENDPOINT: 'http://minio:9000',
+        S3_FORCE_PATH_STYLE: 'true',
+        S3_PUBLIC_URL: `http://localhost:9000/${bucket}`,
+        AWS_ACCESS_KEY_ID: compose.services.minio.environment.MINIO_ROOT_USER,
+        AWS_SECRET_ACCESS_KEY: compose.services.minio.environment.MINIO_ROOT_PASSWORD,
+      });
+      expect(app.volumes).toBeUndefined();
     });
 
     it('wires the app to all three and starts it only once they are healthy', () => {
@@ -338,7 +382,8 @@ describe('deployment files', () => {
       expect(app.environment.DATABASE_URL).toMatch(/^postgres:\/\/[^@]+@postgres:5432\//);
       expect(app.environment.REDIS_URL).toBe('redis://redis:6379');
       expect(app.environment.RABBITMQ_URL).toMatch(/^amqp:\/\/[^@]+@rabbitmq:5672$/);
-      for (const key of Object.keys(app.environment)) expect(DECLARED_ENV).toContain(key);
+      for (const key of Object.keys(app.environment))
+        expect(DECLARED_ENV.has(key) || AWS_SDK_ENV.has(key)).toBe(true);
       for (const s of app.secrets as string[]) expect(compose.secrets[s].file).toMatch(/^\.\/secrets\//);
       expect(app.environment.JWT_PRIVATE_KEY_FILE).toBe('/run/secrets/jwt_private_key');
     });

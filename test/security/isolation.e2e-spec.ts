@@ -29,7 +29,8 @@ describe('security: isolation matrix', () => {
   const started = Date.now();
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // Local image storage in both suites: these tests reach images through the service's /uploads route.
+    t = await startTestApp({ IMAGE_STORAGE: 'local' });
     const table = await routeTable(t);
     // Asserted in its own test below; the matrix runs over whatever is served.
     routes = table.routes;

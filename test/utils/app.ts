@@ -9,6 +9,7 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config';
+import { createBucket, deleteBucket, S3_ENDPOINT } from './s3';
 
 /** True under `npm run test:services`: real PostgreSQL, Redis and RabbitMQ instead of the embedded defaults. */
 export const SERVICES = process.env.TEST_SERVICES === '1';
@@ -20,8 +21,8 @@ export const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest
 export const SUPERADMIN = { username: 'platform-root', password: 'superadmin-pass' };
 
 /**
- * The environment of one test file: its own DATA_DIR, and under test:services its own fresh PostgreSQL database
- * and Redis key prefix. Several app instances started from one TestEnv share them, as pods of one deployment do.
+ * The environment of one test file: its own DATA_DIR, and under test:services its own fresh PostgreSQL database,
+ * Redis key prefix and S3 bucket (IMAGE_STORAGE=s3 on the test S3 server). Several app instances started from one TestEnv share them, as pods of one deployment do.
  */
 export interface TestEnv {
   vars: Record<string, string>;
@@ -54,8 +55,10 @@ export async function createTestEnv(
     DATABASE_URL: '',
     REDIS_URL: '',
     RABBITMQ_URL: '',
+    IMAGE_STORAGE: '',
   };
   let dbName: string | undefined;
+  let bucket: string | undefined;
   if (SERVICES) {
     dbName = `table_order_test_${id}`;
     await withAdminClient(postgresAdminUrl, (c) => c.query(`CREATE DATABASE ${dbName}`));
@@ -65,6 +68,15 @@ export async function createTestEnv(
     vars.REDIS_URL = REDIS_URL;
     vars.REDIS_KEY_PREFIX = `test:${id}:`;
     vars.RABBITMQ_URL = RABBITMQ_URL;
+    bucket = `table-order-test-${id}`;
+    await createBucket(bucket);
+    Object.assign(vars, {
+      IMAGE_STORAGE: 's3',
+      S3_BUCKET: bucket,
+      S3_ENDPOINT,
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_PUBLIC_URL: `${S3_ENDPOINT}/${bucket}`,
+    });
   }
   Object.assign(vars, extra);
   return {
@@ -75,6 +87,7 @@ export async function createTestEnv(
           c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`),
         );
       }
+      if (bucket) await deleteBucket(bucket).catch(() => undefined);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

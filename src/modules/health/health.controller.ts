@@ -38,7 +38,8 @@ export class HealthController {
   @ApiOperation({
     summary: 'Readiness probe',
     description:
-      'Checks `database` always, `redis` when REDIS_URL is set and `rabbitmq` when RABBITMQ_URL is set, each ' +
+      'Checks `database` always, `redis` when REDIS_URL is set, `rabbitmq` when RABBITMQ_URL is set and ' +
+      '`storage` (the image bucket) when IMAGE_STORAGE=s3, each ' +
       'within 1.5 s, and `shutdown` (down once SIGTERM was received). 503 when any is down.',
   })
   @ApiOkResponse({

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { MenusModule } from '../menus/menus.module';
 import { HealthController } from './health.controller';
 import { ReadinessService } from './readiness.service';
 import { ShutdownState } from './shutdown-state';
@@ -9,7 +10,7 @@ import { ShutdownState } from './shutdown-state';
  * (the 503 and its access-log line), and a dependency's outage is logged once by DependencyStatus.
  */
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false })],
+  imports: [TerminusModule.forRoot({ logger: false }), MenusModule],
   controllers: [HealthController],
   providers: [ReadinessService, ShutdownState],
   exports: [ShutdownState],

@@ -11,6 +11,7 @@ import { connect } from 'amqplib';
 import type Redis from 'ioredis';
 import { REDIS } from '../../common/redis/redis.module';
 import { AppConfig } from '../../config';
+import { IMAGE_STORAGE, type ImageStorage } from '../menus/storage/image-storage';
 import { Dependency, DependencyStatus } from '../metrics/dependency-status';
 import { MetricsService } from '../metrics/metrics.service';
 import { ShutdownState } from './shutdown-state';
@@ -19,7 +20,8 @@ import { ShutdownState } from './shutdown-state';
 export const CHECK_TIMEOUT_MS = 1500;
 
 /**
- * /health/ready: the database always, Redis when REDIS_URL is set, RabbitMQ when RABBITMQ_URL is set, each with
+ * /health/ready: the database always, Redis when REDIS_URL is set, RabbitMQ when RABBITMQ_URL is set, the image
+ * bucket (`storage`) when IMAGE_STORAGE=s3, each with
  * a timeout, plus `shutdown`, which fails as soon as the instance starts draining. Terminus answers 503 when one
  * fails; the global filter renders that as the error envelope with `checks` naming each one. A failed probe is
  * the probe's answer, not an error of the service: Terminus logs nothing (health.module.ts), the filter logs
@@ -36,6 +38,7 @@ export class ReadinessService implements OnModuleInit {
     private readonly metrics: MetricsService,
     private readonly dependencies: DependencyStatus,
     @Inject(REDIS) private readonly redis: Redis | null,
+    @Inject(IMAGE_STORAGE) private readonly storage: ImageStorage,
   ) {}
 
   /** A database found down by a request is checked again until it answers, probe or no probe. */
@@ -72,6 +75,16 @@ export class ReadinessService implements OnModuleInit {
       );
     }
     const mark = this.dependencies.mark();
+    const storage = this.storage;
+    if (storage.check) {
+      // IMAGE_STORAGE=s3: the bucket exists and our credentials reach it (HeadBucket).
+      checks.push(() =>
+        this.indicators
+          .check('storage')
+          .attempt(({ signal }) => storage.check!(signal))
+          .withTimeout(CHECK_TIMEOUT_MS),
+      );
+    }
     try {
       const result = await this.health.check(checks);
       this.observe(result.details, mark);

@@ -45,12 +45,29 @@ export class MenuViewService {
       ]),
     );
     for (const row of menus) {
-      const { id, name, description, price, imageUrl, isAvailable, displayOrder, optionGroupIds } =
-        this.menus.toDto(row);
+      const {
+        id,
+        name,
+        description,
+        price,
+        imageUrl,
+        thumbnailUrl,
+        isAvailable,
+        displayOrder,
+        optionGroupIds,
+      } = this.menus.toDto(row);
       const optionGroups = optionGroupIds.flatMap((groupId) => groupsById.get(groupId) ?? []);
-      byCategory
-        .get(row.categoryId)
-        ?.items.push({ id, name, description, price, imageUrl, isAvailable, displayOrder, optionGroups });
+      byCategory.get(row.categoryId)?.items.push({
+        id,
+        name,
+        description,
+        price,
+        imageUrl,
+        thumbnailUrl,
+        isAvailable,
+        displayOrder,
+        optionGroups,
+      });
     }
     return { categories: [...byCategory.values()].filter((c) => c.items.length > 0) };
   }

@@ -23,6 +23,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
@@ -130,17 +131,29 @@ export class MenusController {
     }),
   )
   @ApiOperation({
-    summary: 'Set the image (JPEG, PNG or WebP by content, at most 5 MB); the old file is removed',
+    summary: 'Set the image (JPEG, PNG or WebP by content, at most 5 MB); the old files are removed',
+    description:
+      'The upload is decoded in full, turned upright by its EXIF orientation and re-encoded without metadata into ' +
+      'the display image (`imageUrl`: longest side at most 1600 px, never enlarged, same format) and a WebP ' +
+      'thumbnail fitting 300 × 300 (`thumbnailUrl`), both under new names that are never reused.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: MenuImageUploadDto })
   @ApiOkResponse({ type: MenuDto })
   @ApiBadRequestResponse({ ...BAD_REQUEST, description: 'VALIDATION_ERROR: no file in the field "image"' })
   @ApiNotFoundResponse(MENU_NOT_FOUND)
-  @ApiPayloadTooLargeResponse({ type: ErrorEnvelopeDto, description: 'PAYLOAD_TOO_LARGE: over 5 MB' })
+  @ApiPayloadTooLargeResponse({
+    type: ErrorEnvelopeDto,
+    description: 'PAYLOAD_TOO_LARGE: over 5 MB, or an image of more than 50 megapixels',
+  })
   @ApiUnsupportedMediaTypeResponse({
     type: ErrorEnvelopeDto,
-    description: 'UNSUPPORTED_MEDIA_TYPE: not a JPEG, PNG or WebP file by its bytes',
+    description:
+      'UNSUPPORTED_MEDIA_TYPE: not a JPEG, PNG or WebP file by its bytes, or one that does not decode (truncated, corrupt)',
+  })
+  @ApiServiceUnavailableResponse({
+    type: ErrorEnvelopeDto,
+    description: 'SERVICE_UNAVAILABLE: the image storage could not be written; the menu is unchanged',
   })
   setImage(
     @CurrentPrincipal() p: StorePrincipal,
@@ -152,7 +165,7 @@ export class MenusController {
 
   @Delete(':id/image')
   @ApiUuidParam()
-  @ApiOperation({ summary: 'Remove the image' })
+  @ApiOperation({ summary: 'Remove the image and its thumbnail' })
   @ApiOkResponse({ type: MenuDto })
   @ApiBadRequestResponse(BAD_REQUEST)
   @ApiNotFoundResponse(MENU_NOT_FOUND)

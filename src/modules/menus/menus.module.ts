@@ -12,11 +12,15 @@ import { MenuController } from './menu.controller';
 import { MenusController } from './menus.controller';
 import { MenusRepository } from './menus.repository';
 import { MenusService } from './menus.service';
+import { DemoPictures } from './demo-pictures';
+import { ImageProcessor } from './image-processor';
+import { ImageSweeper } from './image-sweeper';
 import { OptionGroupsController, OptionsController } from './option-groups.controller';
 import { OptionGroupsRepository } from './option-groups.repository';
 import { OptionGroupsService } from './option-groups.service';
-import { IMAGE_STORAGE } from './storage/image-storage';
+import { IMAGE_STORAGE, type ImageStorage } from './storage/image-storage';
 import { LocalImageStorage } from './storage/local-image-storage';
+import { S3ImageStorage } from './storage/s3-image-storage';
 import { UploadsController } from './uploads.controller';
 
 @Module({
@@ -48,9 +52,17 @@ import { UploadsController } from './uploads.controller';
     CategoriesService,
     MenusService,
     MenuViewService,
-    LocalImageStorage,
-    { provide: IMAGE_STORAGE, useExisting: LocalImageStorage },
+    ImageProcessor,
+    ImageSweeper,
+    DemoPictures,
+    // The image storage is chosen here, once: an S3-compatible bucket with IMAGE_STORAGE=s3, else the local disk.
+    {
+      provide: IMAGE_STORAGE,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): ImageStorage =>
+        config.images.s3 ? new S3ImageStorage(config.images.s3) : new LocalImageStorage(config),
+    },
   ],
-  exports: [MenusRepository, OptionGroupsRepository, TypeOrmModule],
+  exports: [MenusRepository, OptionGroupsRepository, TypeOrmModule, IMAGE_STORAGE],
 })
 export class MenusModule {}

@@ -18,6 +18,7 @@ export interface MenuRow {
   description: string | null;
   price: number;
   imagePath: string | null;
+  thumbnailPath: string | null;
   isAvailable: boolean;
   displayOrder: number;
   /** The menu's option groups in its order; json (parsed by pg and PGlite alike, text accepted too). */
@@ -35,6 +36,7 @@ export interface MenuPatch {
   isAvailable?: boolean;
   displayOrder?: number;
   imagePath?: string | null;
+  thumbnailPath?: string | null;
 }
 
 const MENU_COLUMNS: Record<keyof MenuPatch, string> = {
@@ -45,10 +47,12 @@ const MENU_COLUMNS: Record<keyof MenuPatch, string> = {
   isAvailable: 'is_available',
   displayOrder: 'display_order',
   imagePath: 'image_path',
+  thumbnailPath: 'thumbnail_path',
 };
 
 const MENU_SELECT = `m.id, m.category_id AS "categoryId", m.name, m.description, m.price::int AS price,
-  m.image_path AS "imagePath", m.is_available AS "isAvailable", m.display_order::int AS "displayOrder",
+  m.image_path AS "imagePath", m.thumbnail_path AS "thumbnailPath", m.is_available AS "isAvailable",
+  m.display_order::int AS "displayOrder",
   (SELECT coalesce(json_agg(mg.group_id ORDER BY mg.position), '[]'::json)
      FROM menu_option_groups mg WHERE mg.menu_id = m.id) AS "optionGroupIds",
   m.created_at AS "createdAt", m.updated_at AS "updatedAt"`;
@@ -189,7 +193,7 @@ export class MenusRepository {
   async insertMenu(
     em: EntityManager,
     storeId: string,
-    values: Required<Omit<MenuPatch, 'imagePath'>>,
+    values: Required<Omit<MenuPatch, 'imagePath' | 'thumbnailPath'>>,
   ): Promise<MenuRow> {
     const rows: MenuRow[] = await em.query(
       `INSERT INTO menus AS m (store_id, category_id, name, description, price, is_available, display_order)
@@ -231,10 +235,10 @@ export class MenusRepository {
     return returnedRows<MenuRow>(result)[0] ?? null;
   }
 
-  /** Soft delete: the row stays for order lines; its image reference goes with it. */
+  /** Soft delete: the row stays for order lines; its image references go with it. */
   async softDeleteMenu(em: EntityManager, storeId: string, id: string): Promise<void> {
     await em.query(
-      `UPDATE menus SET deleted_at = now(), image_path = NULL, updated_at = now()
+      `UPDATE menus SET deleted_at = now(), image_path = NULL, thumbnail_path = NULL, updated_at = now()
         WHERE store_id = $1 AND id = $2 AND deleted_at IS NULL`,
       [storeId, id],
     );
@@ -281,5 +285,20 @@ export class MenusRepository {
       const groups: OptionGroupRow[] = await em.query(LIST_OPTION_GROUPS, [storeId]);
       return { categories, menus, groups };
     });
+  }
+
+  /**
+   * Which of these stored names a menu of any store points at (the orphan sweep keeps those). Not scoped by
+   * store on purpose: a storage holds every store's images.
+   */
+  async referencedImages(names: string[]): Promise<Set<string>> {
+    if (names.length === 0) return new Set();
+    const rows: Array<{ name: string }> = await this.dataSource.query(
+      `SELECT image_path AS name FROM menus WHERE image_path = ANY($1::text[])
+        UNION
+       SELECT thumbnail_path FROM menus WHERE thumbnail_path = ANY($1::text[])`,
+      [names],
+    );
+    return new Set(rows.map((r) => r.name));
   }
 }

@@ -1,5 +1,9 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors';
+import type { AppConfig } from '../../config';
+import { ImageProcessor } from './image-processor';
 import type { TransactionService } from '../../database/transaction.service';
 import type { MenuCache } from './menu-cache';
 import type { MenuRow, MenusRepository } from './menus.repository';
@@ -8,7 +12,8 @@ import type { OptionGroupsRepository } from './option-groups.repository';
 import type { ImageStorage } from './storage/image-storage';
 
 const STORE = 'store-1';
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+const PNG = fs.readFileSync(path.join(__dirname, '../../../test/fixtures/images/sample.png'));
+const NAMES = ['11111111-1111-4111-8111-111111111111.png', '22222222-2222-4222-8222-222222222222.webp'];
 
 function row(values: Partial<MenuRow> = {}): MenuRow {
   return {
@@ -18,6 +23,7 @@ function row(values: Partial<MenuRow> = {}): MenuRow {
     description: null,
     price: 9000,
     imagePath: null,
+    thumbnailPath: null,
     isAvailable: true,
     displayOrder: 0,
     optionGroupIds: [],
@@ -31,7 +37,7 @@ describe('MenusService', () => {
   const em = {} as EntityManager;
   let repo: Record<keyof MenusRepository, jest.Mock>;
   let cache: { invalidate: jest.Mock };
-  let storage: Record<keyof ImageStorage, jest.Mock>;
+  let storage: Record<'save' | 'remove' | 'url', jest.Mock>;
   let committed: boolean[];
   let service: MenusService;
 
@@ -63,7 +69,11 @@ describe('MenusService', () => {
     } as unknown as TransactionService;
     cache = { invalidate: jest.fn().mockImplementation(() => expect(committed.length).toBeGreaterThan(0)) };
     storage = {
-      save: jest.fn().mockResolvedValue('11111111-1111-4111-8111-111111111111.png'),
+      save: jest
+        .fn()
+        .mockImplementation((_data: Buffer, ext: string) =>
+          Promise.resolve(ext === 'webp' ? NAMES[1] : NAMES[0]),
+        ),
       remove: jest.fn().mockResolvedValue(undefined),
       url: jest.fn((name: string) => `/uploads/${name}`),
     };
@@ -73,6 +83,7 @@ describe('MenusService', () => {
       tx,
       cache as unknown as MenuCache,
       storage as unknown as ImageStorage,
+      new ImageProcessor({ images: { processingConcurrency: 1 } } as AppConfig),
     );
   });
 
@@ -155,12 +166,16 @@ describe('MenusService', () => {
   });
 
   describe('remove', () => {
-    it('soft deletes, invalidates, then removes the image file', async () => {
-      repo.findMenu.mockResolvedValue(row({ imagePath: 'old.png' }));
+    it('soft deletes, invalidates, then removes the image and thumbnail files', async () => {
+      repo.findMenu.mockResolvedValue(row({ imagePath: 'old.png', thumbnailPath: 'old.webp' }));
+      storage.remove.mockImplementation(() => {
+        expect(committed.length).toBeGreaterThan(0);
+        return Promise.resolve();
+      });
       await service.remove(STORE, 'menu-1');
       expect(repo.softDeleteMenu).toHaveBeenCalledWith(em, STORE, 'menu-1');
       expect(cache.invalidate).toHaveBeenCalledWith(STORE);
-      expect(storage.remove).toHaveBeenCalledWith('old.png');
+      expect(storage.remove.mock.calls).toEqual([['old.png'], ['old.webp']]);
     });
 
     it('a file that cannot be removed does not fail the committed delete', async () => {
@@ -203,28 +218,52 @@ describe('MenusService', () => {
       expect(storage.save).not.toHaveBeenCalled();
     });
 
-    it('stores a PNG under its detected extension and removes the previous file after commit', async () => {
-      repo.findMenu.mockResolvedValue(row({ imagePath: 'previous.jpg' }));
+    it('stores the display PNG and a WebP thumbnail, then removes the previous files after commit', async () => {
+      repo.findMenu.mockResolvedValue(row({ imagePath: 'previous.jpg', thumbnailPath: 'previous.webp' }));
+      storage.remove.mockImplementation(() => {
+        expect(committed.length).toBeGreaterThan(0);
+        return Promise.resolve();
+      });
       const menu = await service.setImage(STORE, 'menu-1', { buffer: PNG, size: PNG.length });
-      expect(storage.save).toHaveBeenCalledWith(PNG, 'png');
-      expect(menu.imageUrl).toBe('/uploads/11111111-1111-4111-8111-111111111111.png');
-      expect(storage.remove).toHaveBeenCalledWith('previous.jpg');
+      expect(storage.save.mock.calls.map((c: unknown[]) => c[1])).toEqual(['png', 'webp']);
+      expect(repo.updateMenu).toHaveBeenCalledWith(em, STORE, 'menu-1', {
+        imagePath: NAMES[0],
+        thumbnailPath: NAMES[1],
+      });
+      expect(menu.imageUrl).toBe(`/uploads/${NAMES[0]}`);
+      expect(menu.thumbnailUrl).toBe(`/uploads/${NAMES[1]}`);
+      expect(storage.remove.mock.calls).toEqual([['previous.jpg'], ['previous.webp']]);
       expect(cache.invalidate).toHaveBeenCalledWith(STORE);
     });
 
-    it('removes the new file when the menu vanished before the update committed', async () => {
+    it('answers 503 when the storage write fails: no transaction, the other file removed again', async () => {
+      repo.findMenu.mockResolvedValue(row({ imagePath: 'previous.jpg', thumbnailPath: 'previous.webp' }));
+      storage.save.mockImplementation((_data: Buffer, ext: string) =>
+        ext === 'webp' ? Promise.reject(new Error('connect ECONNREFUSED')) : Promise.resolve(NAMES[0]),
+      );
+      await expect(
+        service.setImage(STORE, 'menu-1', { buffer: PNG, size: PNG.length }),
+      ).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+      expect(committed).toEqual([]);
+      expect(repo.updateMenu).not.toHaveBeenCalled();
+      expect(cache.invalidate).not.toHaveBeenCalled();
+      expect(storage.remove.mock.calls).toEqual([[NAMES[0]]]);
+    });
+
+    it('removes the new files when the menu vanished before the update committed', async () => {
       repo.findMenu.mockResolvedValueOnce(row()).mockResolvedValueOnce(null);
       await expect(
         service.setImage(STORE, 'menu-1', { buffer: PNG, size: PNG.length }),
       ).rejects.toMatchObject({
         code: 'MENU_NOT_FOUND',
       });
-      expect(storage.remove).toHaveBeenCalledWith('11111111-1111-4111-8111-111111111111.png');
+      expect(storage.remove.mock.calls).toEqual([[NAMES[0]], [NAMES[1]]]);
     });
 
     it('removeImage without an image changes nothing', async () => {
       const menu = await service.removeImage(STORE, 'menu-1');
       expect(menu.imageUrl).toBeNull();
+      expect(menu.thumbnailUrl).toBeNull();
       expect(repo.updateMenu).not.toHaveBeenCalled();
       expect(storage.remove).not.toHaveBeenCalled();
     });

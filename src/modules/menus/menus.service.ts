@@ -6,9 +6,9 @@ import type { CreateMenuDto, MenuDto, UpdateMenuDto } from './dto/menu.dto';
 import { MenuCache } from './menu-cache';
 import { assertSameIds, categoryNotFound, menuNotFound } from './menu-errors';
 import { MenuPatch, MenuRow, MenusRepository } from './menus.repository';
+import { ImageProcessor, type ProcessedImage } from './image-processor';
 import { OptionGroupsRepository } from './option-groups.repository';
 import { IMAGE_STORAGE, type ImageStorage } from './storage/image-storage';
-import { detectImageType } from './storage/image-type';
 
 /** The part of an uploaded file the service needs (Multer's memory storage provides it). */
 export interface UploadedImage {
@@ -19,7 +19,8 @@ export interface UploadedImage {
 /**
  * Menus of one store: create (appended last in its category), update (a move appends it last in the new
  * category), soft delete, reorder within a category, sold-out via isAvailable, and the image. Every committed
- * change invalidates the store's cached menu; image files are removed only after the change that drops them commits.
+ * change invalidates the store's cached menu; image files are written before the row points at them and removed
+ * only after the change that drops them commits.
  */
 @Injectable()
 export class MenusService {
@@ -31,6 +32,7 @@ export class MenusService {
     private readonly tx: TransactionService,
     private readonly cache: MenuCache,
     @Inject(IMAGE_STORAGE) private readonly storage: ImageStorage,
+    private readonly images: ImageProcessor,
   ) {}
 
   toDto(row: MenuRow): MenuDto {
@@ -41,6 +43,7 @@ export class MenusService {
       description: row.description ?? null,
       price: Number(row.price),
       imageUrl: row.imagePath ? this.storage.url(row.imagePath) : null,
+      thumbnailUrl: row.thumbnailPath ? this.storage.url(row.thumbnailPath) : null,
       isAvailable: row.isAvailable,
       displayOrder: Number(row.displayOrder),
       optionGroupIds: groupIdsOf(row),
@@ -110,16 +113,16 @@ export class MenusService {
     return this.toDto(result.row);
   }
 
-  /** Soft delete: orders and history keep their own snapshots; the image file goes. */
+  /** Soft delete: orders and history keep their own snapshots; the image files go. */
   async remove(storeId: string, id: string): Promise<void> {
-    const imagePath = await this.tx.run(async (em) => {
-      const current = await this.repo.findMenu(storeId, id, em, { lock: true });
-      if (!current) throw menuNotFound();
+    const current = await this.tx.run(async (em) => {
+      const row = await this.repo.findMenu(storeId, id, em, { lock: true });
+      if (!row) throw menuNotFound();
       await this.repo.softDeleteMenu(em, storeId, id);
-      return current.imagePath;
+      return row;
     });
     await this.cache.invalidate(storeId);
-    await this.removeFile(imagePath);
+    await this.removeFiles([current.imagePath, current.thumbnailPath]);
   }
 
   async reorder(storeId: string, categoryId: string, ids: string[]): Promise<MenuDto[]> {
@@ -134,35 +137,37 @@ export class MenusService {
     return rows.map((row) => this.toDto(row));
   }
 
-  /** Stores a new image (type by its bytes) and replaces the menu's previous one, whose file is then removed. */
+  /**
+   * Re-encodes the upload into a display image and a thumbnail (ImageProcessor: 415 when it does not decode), stores
+   * both under new names, then points the menu at them in a short transaction, and only after it commits removes
+   * the previous files. The decoding and the storage writes happen before the transaction, never inside one; a
+   * failed storage write is 503 and the menu keeps its image. A crash between the writes and the commit leaves
+   * unreferenced objects, which ImageSweeper removes.
+   */
   async setImage(storeId: string, id: string, file: UploadedImage | undefined): Promise<MenuDto> {
     if (!file || file.size === 0) {
       throw AppError.validation([
         { field: 'image', message: 'a file in the multipart field "image" is required' },
       ]);
     }
-    const ext = detectImageType(file.buffer);
-    if (!ext) {
-      throw new AppError(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'the image must be a JPEG, PNG or WebP file');
-    }
-    // Checked before writing the file, so a wrong id never leaves one behind.
+    // Checked before any work, so a wrong id costs no decoding and never leaves a file behind.
     if (!(await this.repo.findMenu(storeId, id))) throw menuNotFound();
-    const name = await this.storage.save(file.buffer, ext);
-    let previous: string | null;
+    const [imagePath, thumbnailPath] = await this.saveFiles(await this.images.process(file.buffer));
+    let previous: MenuRow;
     let row: MenuRow;
     try {
       [row, previous] = await this.tx.run(async (em) => {
         const current = await this.repo.findMenu(storeId, id, em, { lock: true });
         if (!current) throw menuNotFound();
-        const updated = (await this.repo.updateMenu(em, storeId, id, { imagePath: name })) as MenuRow;
-        return [updated, current.imagePath] as const;
+        const updated = await this.repo.updateMenu(em, storeId, id, { imagePath, thumbnailPath });
+        return [updated as MenuRow, current] as const;
       });
     } catch (error) {
-      await this.removeFile(name);
+      await this.removeFiles([imagePath, thumbnailPath]);
       throw error;
     }
     await this.cache.invalidate(storeId);
-    await this.removeFile(previous);
+    await this.removeFiles([previous.imagePath, previous.thumbnailPath]);
     return this.toDto(row);
   }
 
@@ -170,13 +175,13 @@ export class MenusService {
     const [row, previous] = await this.tx.run(async (em) => {
       const current = await this.repo.findMenu(storeId, id, em, { lock: true });
       if (!current) throw menuNotFound();
-      if (!current.imagePath) return [current, null] as const;
-      const updated = (await this.repo.updateMenu(em, storeId, id, { imagePath: null })) as MenuRow;
-      return [updated, current.imagePath] as const;
+      if (!current.imagePath && !current.thumbnailPath) return [current, null] as const;
+      const updated = await this.repo.updateMenu(em, storeId, id, { imagePath: null, thumbnailPath: null });
+      return [updated as MenuRow, current] as const;
     });
     if (previous) {
       await this.cache.invalidate(storeId);
-      await this.removeFile(previous);
+      await this.removeFiles([previous.imagePath, previous.thumbnailPath]);
     }
     return this.toDto(row);
   }
@@ -196,15 +201,39 @@ export class MenusService {
     await this.optionGroups.setMenuGroups(em, storeId, menuId, ids);
   }
 
-  /** A file that cannot be removed is logged, never a failed request: the change it belonged to has committed. */
-  private async removeFile(name: string | null): Promise<void> {
-    if (!name) return;
-    await this.storage.remove(name).catch((error: unknown) => {
-      this.logger.warn(
-        { err: error instanceof Error ? error.message : String(error), name },
-        'image not removed',
-      );
-    });
+  /** Both files, written at once; if either fails, the other is removed again and the upload is 503. */
+  private async saveFiles(image: ProcessedImage): Promise<[string, string]> {
+    const results = await Promise.allSettled([
+      this.storage.save(image.display.data, image.display.ext),
+      this.storage.save(image.thumbnail.data, image.thumbnail.ext),
+    ]);
+    const saved = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (!failed) return saved as [string, string];
+    await this.removeFiles(saved);
+    this.logger.error(
+      { err: failed.reason instanceof Error ? failed.reason.message : String(failed.reason) },
+      'image storage write failed',
+    );
+    throw AppError.unavailable('the image storage is unavailable; the menu was not changed');
+  }
+
+  /**
+   * A file that cannot be removed is logged, never a failed request: the change it belonged to has committed, and
+   * ImageSweeper removes the orphan later.
+   */
+  private async removeFiles(names: Array<string | null>): Promise<void> {
+    await Promise.all(
+      names.map(async (name) => {
+        if (!name) return;
+        await this.storage.remove(name).catch((error: unknown) => {
+          this.logger.warn(
+            { err: error instanceof Error ? error.message : String(error), name },
+            'image not removed',
+          );
+        });
+      }),
+    );
   }
 }
 

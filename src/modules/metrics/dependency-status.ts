@@ -5,7 +5,8 @@ import { AppConfig } from '../../config';
 import { METRIC } from './metrics.service';
 
 /** The servers the service needs, by the name the readiness check, the logs and the metrics give them. */
-export type Dependency = 'database' | 'redis' | 'rabbitmq';
+/** `storage`: the image bucket, with IMAGE_STORAGE=s3. */
+export type Dependency = 'database' | 'redis' | 'rabbitmq' | 'storage';
 
 /**
  * A failure seen by a request is not taken as a new outage this soon after the dependency came back: it was
@@ -58,6 +59,7 @@ export class DependencyStatus implements OnModuleInit, OnApplicationShutdown {
     const configured: Dependency[] = ['database'];
     if (this.config.redis.url) configured.push('redis');
     if (this.config.rabbitmq.url) configured.push('rabbitmq');
+    if (this.config.images.storage === 's3') configured.push('storage');
     for (const dependency of configured) {
       this.outages.inc({ dependency }, 0);
       if (!this.downSince.has(dependency)) this.upGauge.set({ dependency }, 1);

@@ -33,7 +33,20 @@ export class MenuViewItemDto {
   @ApiProperty({ example: 'Bibimbap' }) name: string;
   @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty({ type: 'integer', example: 9000, description: 'integer won' }) price: number;
-  @ApiProperty({ type: String, nullable: true, example: '/uploads/4b0e…c1.jpg' }) imageUrl: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '/uploads/4b0e…c1.jpg',
+    description: 'the display image: longest side at most 1600 px, JPEG, PNG or WebP as uploaded',
+  })
+  imageUrl: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '/uploads/9d2f…7a.webp',
+    description: 'WebP thumbnail for the menu grid: longest side at most 300 px',
+  })
+  thumbnailUrl: string | null;
   @ApiProperty({ description: 'false = sold out: shown, but cannot be ordered' }) isAvailable: boolean;
   @ApiProperty({ type: 'integer', example: 0 }) displayOrder: number;
   @ApiProperty({ type: [MenuViewOptionGroupDto], description: "in the menu's order; [] when none" })

@@ -169,6 +169,8 @@ export class MenuDto {
   @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty({ type: 'integer', example: 9000, description: 'integer won' }) price: number;
   @ApiProperty({ type: String, nullable: true, example: '/uploads/4b0e…c1.jpg' }) imageUrl: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '/uploads/9d2f…7a.webp' }) thumbnailUrl:
+    string | null;
   @ApiProperty({ description: 'false = sold out' }) isAvailable: boolean;
   @ApiProperty({ type: 'integer', example: 0 }) displayOrder: number;
   @ApiProperty({

@@ -13,6 +13,8 @@ export class MenuEntity {
   @Column({ type: 'varchar', length: 1000, nullable: true }) description: string | null;
   @Column({ type: 'integer' }) price: number;
   @Column({ name: 'image_path', type: 'varchar', length: 255, nullable: true }) imagePath: string | null;
+  @Column({ name: 'thumbnail_path', type: 'varchar', length: 255, nullable: true })
+  thumbnailPath: string | null;
   @Column({ name: 'is_available', type: 'boolean', default: true }) isAvailable: boolean;
   @Column({ name: 'display_order', type: 'integer', default: 0 }) displayOrder: number;
   @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true }) deletedAt: Date | null;

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../../config';
-import { IMAGE_NAME, ImageExtension, ImageStorage } from './image-storage';
+import { IMAGE_NAME, ImageExtension, ImageStorage, StoredImage } from './image-storage';
 
 /** Images on the local disk under DATA_DIR/uploads, served by UploadsController at `/uploads/<name>`. */
-@Injectable()
 export class LocalImageStorage implements ImageStorage {
   readonly dir: string;
 
@@ -19,13 +17,18 @@ export class LocalImageStorage implements ImageStorage {
     await fs.mkdir(this.dir, { recursive: true });
     // Written beside its final name then renamed, so a reader never sees half a file.
     const temp = path.join(this.dir, `.${name}.tmp`);
-    await fs.writeFile(temp, data);
-    await fs.rename(temp, path.join(this.dir, name));
+    try {
+      await fs.writeFile(temp, data);
+      await fs.rename(temp, path.join(this.dir, name));
+    } catch (error) {
+      await fs.rm(temp, { force: true }).catch(() => undefined);
+      throw error;
+    }
     return name;
   }
 
   async remove(name: string): Promise<void> {
-    const file = this.pathOf(name);
+    const file = this.localFile(name);
     if (file) await fs.rm(file, { force: true });
   }
 
@@ -33,8 +36,20 @@ export class LocalImageStorage implements ImageStorage {
     return `/uploads/${name}`;
   }
 
+  async *list(): AsyncIterable<StoredImage> {
+    const entries = await fs.readdir(this.dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [] as string[];
+      throw error;
+    });
+    for (const name of entries) {
+      if (!IMAGE_NAME.test(name)) continue;
+      const stat = await fs.stat(path.join(this.dir, name)).catch(() => null);
+      if (stat?.isFile()) yield { name, modifiedAt: stat.mtime };
+    }
+  }
+
   /** The file of a stored name, or null for anything that is not `<uuid>.<jpg|png|webp>` (no traversal). */
-  pathOf(name: string): string | null {
+  localFile(name: string): string | null {
     return IMAGE_NAME.test(name) ? path.join(this.dir, name) : null;
   }
 }

@@ -1,0 +1,216 @@
+/**
+ * Menu image uploads (PUT /api/v1/admin/menus/:id/image) of a 4 MB 4032 × 3024 phone-style JPEG (EXIF orientation,
+ * GPS), and what they cost the tablets' reads:
+ *
+ *   node_modules/.bin/node -r ts-node/register/transpile-only bench/images.bench.ts
+ *
+ * 1. BENCH_UPLOADS (20) uploads one after another: time to 200 (p50, p99) and the app's peak RSS, beside the
+ *    same sharp pipeline run in this process on the same bytes (the raw baseline: decoding, rotation, resizing
+ *    and both encodings without HTTP, multipart, storage or database).
+ * 2. GET /api/v1/menu (20 connections, BENCH_DURATION s, warm cache) with no upload running, then the same while
+ *    4 uploads run at once without pause (each to its own menu). Target: reads drop by at most 20 %. Every
+ *    upload invalidates the store's cached menu, so reads during uploads also include those cache misses.
+ *
+ * Local image storage in the benchmark database's DATA_DIR. Figures are printed, never asserted.
+ */
+import sharp from 'sharp';
+import {
+  adminLogin,
+  cannon,
+  createBenchDatabase,
+  Figures,
+  fmt,
+  memoryOf,
+  percentile,
+  resetPeak,
+  seedStores,
+  Server,
+  spawnApp,
+  tableLogin,
+} from './orders-support';
+import { BenchRow, emitResult, mib } from './results';
+
+const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 20);
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const PARALLEL_UPLOADS = 4;
+
+/** About 4 MB: camera-like noise (JPEG cannot compress it much) at quality 78, stored sideways with GPS. */
+async function phonePhoto(): Promise<Buffer> {
+  const pixels = await sharp({
+    create: {
+      width: 4032,
+      height: 3024,
+      channels: 3,
+      background: '#a0704a',
+      noise: { type: 'gaussian', mean: 120, sigma: 30 },
+    },
+  })
+    .raw()
+    .toBuffer();
+  return sharp(pixels, { raw: { width: 4032, height: 3024, channels: 3 } })
+    .withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '37/1 33/1 59/1' } })
+    .withMetadata({ orientation: 6 })
+    .jpeg({ quality: 78 })
+    .toBuffer();
+}
+
+/** What ImageProcessor does to the same bytes, in this process: the floor of an upload's time. */
+async function rawPipeline(photo: Buffer): Promise<void> {
+  const display = await sharp(photo, { failOn: 'warning', limitInputPixels: 50_000_000 })
+    .autoOrient()
+    .resize({ width: 1600, height: 1600, fit: 'inside', withoutEnlargement: true })
+    .jpeg({ quality: 82 })
+    .toBuffer();
+  await sharp(display)
+    .resize({ width: 300, height: 300, fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 80 })
+    .toBuffer();
+}
+
+async function upload(app: Server, token: string, menuId: string, photo: Buffer): Promise<number> {
+  const form = new FormData();
+  form.append('image', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'IMG_0001.jpg');
+  const started = performance.now();
+  const res = await fetch(`${app.url}/api/v1/admin/menus/${menuId}/image`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${token}` },
+    body: form,
+  });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`upload answered ${res.status}`);
+  return performance.now() - started;
+}
+
+const summary = (ms: number[]): { p50: number; p99: number; mean: number } => {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    mean: ms.reduce((s, x) => s + x, 0) / ms.length,
+  };
+};
+
+async function reads(app: Server, tokens: string[], duration: number): Promise<Figures> {
+  let next = 0;
+  return cannon({
+    url: app.url,
+    connections: CONNECTIONS,
+    duration,
+    requests: [
+      {
+        method: 'GET',
+        path: '/api/v1/menu',
+        setupRequest: (req) => ({
+          ...req,
+          headers: { authorization: `Bearer ${tokens[next++ % tokens.length]}` },
+        }),
+      },
+    ],
+  });
+}
+
+async function main(): Promise<void> {
+  const db = await createBenchDatabase();
+  let app: Server | undefined;
+  try {
+    app = await spawnApp(db);
+    const [store] = await seedStores(db, 1, 4, 30);
+    const admin = await adminLogin(app, store);
+    const tokens: string[] = [];
+    for (const table of store.tables) tokens.push(await tableLogin(app, store, table.number));
+    const photo = await phonePhoto();
+    const meta = await sharp(photo).metadata();
+    console.log(
+      `upload: ${(photo.length / 1048576).toFixed(2)} MiB JPEG ${meta.width} × ${meta.height}, orientation ` +
+        `${meta.orientation}; ${UPLOADS} sequential uploads; reads: ${CONNECTIONS} connections, ${DURATION} s, ` +
+        `Node ${process.version}`,
+    );
+
+    // 1. sequential uploads, beside the bare pipeline
+    const rawMs: number[] = [];
+    await rawPipeline(photo);
+    for (let i = 0; i < UPLOADS; i++) {
+      const started = performance.now();
+      await rawPipeline(photo);
+      rawMs.push(performance.now() - started);
+    }
+    await upload(app, admin, store.menus[0], photo); // warm-up
+    resetPeak(app.pid);
+    const appMs: number[] = [];
+    for (let i = 0; i < UPLOADS; i++) appMs.push(await upload(app, admin, store.menus[0], photo));
+    const peak = memoryOf(app.pid).peak;
+    const up = summary(appMs);
+    const base = summary(rawMs);
+    console.log(
+      `upload, sequential              p50=${fmt(up.p50, 0)} ms  p99=${fmt(up.p99, 0)} ms  ` +
+        `peak RSS ${fmt(mib(peak), 0)} MiB   (sharp alone: p50=${fmt(base.p50, 0)} ms p99=${fmt(base.p99, 0)} ms)`,
+    );
+
+    // 2. reads with and without 4 uploads at once
+    await reads(app, tokens, 1); // warm-up
+    const quiet = await reads(app, tokens, DURATION);
+    resetPeak(app.pid);
+    let running = true;
+    let uploaded = 0;
+    const uploadMs: number[] = [];
+    const loops = Array.from({ length: PARALLEL_UPLOADS }, async (_, i) => {
+      while (running) {
+        uploadMs.push(await upload(app!, admin, store.menus[1 + i], photo));
+        uploaded++;
+      }
+    });
+    const busy = await reads(app, tokens, DURATION);
+    running = false;
+    await Promise.all(loops);
+    const busyPeak = memoryOf(app.pid).peak;
+    const ratio = busy.rps / quiet.rps;
+    const during = summary(uploadMs);
+    console.log(
+      `GET /api/v1/menu, no upload       ${fmt(quiet.rps, 0).padStart(6)} req/s  p50=${quiet.p50} ms  p99=${quiet.p99} ms  errors=${quiet.errors + quiet.non2xx}`,
+    );
+    console.log(
+      `GET /api/v1/menu, ${PARALLEL_UPLOADS} uploads      ${fmt(busy.rps, 0).padStart(6)} req/s  p50=${busy.p50} ms  p99=${busy.p99} ms  errors=${busy.errors + busy.non2xx}` +
+        `  (${uploaded} uploads done, each p50=${fmt(during.p50, 0)} ms p99=${fmt(during.p99, 0)} ms; peak RSS ${fmt(mib(busyPeak), 0)} MiB)`,
+    );
+    console.log(`reads during uploads / without: ${fmt(ratio * 100, 0)} % (target: at least 80 %)`);
+
+    const rows: BenchRow[] = [
+      {
+        case: `upload 4 MB 4032×3024 JPEG, sequential (${UPLOADS})`,
+        app: { rps: 1000 / up.mean, p50: up.p50, p99: up.p99, errors: 0, memory: mib(peak) },
+        raw: { rps: 1000 / base.mean, p50: base.p50, p99: base.p99, errors: 0 },
+        memoryUnit: 'MiB peak RSS',
+      },
+      {
+        case: `GET /api/v1/menu, ${CONNECTIONS} connections, while ${PARALLEL_UPLOADS} uploads run (raw: no upload)`,
+        app: {
+          rps: busy.rps,
+          p50: busy.p50,
+          p99: busy.p99,
+          errors: busy.errors + busy.non2xx,
+          memory: mib(busyPeak),
+        },
+        raw: { rps: quiet.rps, p50: quiet.p50, p99: quiet.p99, errors: quiet.errors + quiet.non2xx },
+        memoryUnit: 'MiB peak RSS',
+        target: { text: 'reads ≥ 80 % of those with no upload', met: ratio >= 0.8 },
+      },
+    ];
+    emitResult({
+      bench: 'images',
+      title: `menu image uploads (4 MB 4032×3024 JPEG) and GET /api/v1/menu beside them, ${DURATION} s per read run`,
+      baseline:
+        'uploads: the same sharp pipeline in the load generator, no HTTP, storage or database; reads: the same reads with no upload running',
+      rows,
+      notes: [`${uploaded} uploads completed during the busy read run (p50 ${fmt(during.p50, 0)} ms each)`],
+    });
+  } finally {
+    await app?.stop();
+    await db.drop();
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
