@@ -28,7 +28,11 @@ describe('DependencyStatus', () => {
       labelNames: ['dependency'],
       registers: [registry],
     });
-    const config = { redis: { url: 'redis://x' }, rabbitmq: {} } as unknown as AppConfig;
+    const config = {
+      redis: { url: 'redis://x' },
+      rabbitmq: {},
+      images: { storage: 'local' },
+    } as unknown as AppConfig;
     status = new DependencyStatus(up, outages, config);
     status.onModuleInit();
   });
@@ -52,6 +56,24 @@ describe('DependencyStatus', () => {
       'dep_up:redis': 1,
       'dep_outages_total:database': 0,
       'dep_outages_total:redis': 0,
+    });
+  });
+
+  it('follows the image bucket as `storage` when the images are in S3', async () => {
+    status.onApplicationShutdown();
+    const config = { redis: {}, rabbitmq: {}, images: { storage: 's3' } } as unknown as AppConfig;
+    registry.resetMetrics();
+    status = new DependencyStatus(
+      registry.getSingleMetric('dep_up') as Gauge<'dependency'>,
+      registry.getSingleMetric('dep_outages_total') as Counter<'dependency'>,
+      config,
+    );
+    status.onModuleInit();
+    expect(await values()).toEqual({
+      'dep_up:database': 1,
+      'dep_up:storage': 1,
+      'dep_outages_total:database': 0,
+      'dep_outages_total:storage': 0,
     });
   });
 
