@@ -34,7 +34,7 @@ export class SessionsRepository {
   async dashboardTables(storeId: string): Promise<DashboardRow[]> {
     const rows = (await this.q().query(
       `SELECT t.id, t.number, s.id AS "sessionId", s.started_at AS "startedAt",
-              coalesce(a.total, 0)::int AS "totalAmount", coalesce(a.count, 0)::int AS "orderCount"
+              coalesce(a.total, 0)::bigint AS "totalAmount", coalesce(a.count, 0)::int AS "orderCount"
        FROM tables t
        LEFT JOIN table_sessions s ON s.table_id = t.id AND s.ended_at IS NULL
        LEFT JOIN LATERAL (
@@ -181,7 +181,7 @@ export class SessionsRepository {
     sessionId: string,
   ): Promise<{ orderCount: number; totalAmount: number }> {
     const [row] = (await em.query(
-      `SELECT count(*)::int AS "orderCount", coalesce(sum(total_amount), 0)::int AS "totalAmount"
+      `SELECT count(*)::int AS "orderCount", coalesce(sum(total_amount), 0)::bigint AS "totalAmount"
        FROM orders WHERE session_id = $1`,
       [sessionId],
     )) as Array<{ orderCount: number; totalAmount: number }>;

@@ -10,5 +10,6 @@ export class SessionHistoryEntity {
   @Column('timestamptz', { name: 'started_at' }) startedAt: Date;
   @Column('timestamptz', { name: 'completed_at' }) completedAt: Date;
   @Column('integer', { name: 'order_count' }) orderCount: number;
-  @Column('integer', { name: 'total_amount' }) totalAmount: number;
+  // bigint (migrations/1764806400000-SessionTotals.ts): read as a string by pg, mapped with Number().
+  @Column('bigint', { name: 'total_amount' }) totalAmount: string;
 }
