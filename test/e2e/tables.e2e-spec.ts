@@ -186,9 +186,11 @@ describe('tables: dashboard, create, password, delete, 이용 완료', () => {
         ).body.error_code,
       ).toBe('ORDER_NOT_FOUND');
 
-      // History holds the snapshot, items as [{menuId, menuName, unitPrice, quantity}] in line order.
+      // History holds the snapshot, items as [{menuId, menuName, menuPrice, options, note, unitPrice, quantity}]
+      // in line order.
       const [session] = (await t.dataSource.query(
-        `SELECT table_id, table_number, order_count, total_amount, completed_at FROM session_history WHERE id = $1`,
+        `SELECT table_id, table_number, order_count, total_amount::int AS total_amount, completed_at
+           FROM session_history WHERE id = $1`,
         [a.sessionId],
       )) as Array<Record<string, unknown>>;
       expect(session).toMatchObject({
