@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { returnedRows } from '../../database/query-result';
+import { updateSets } from '../../database/update-sets';
 import { LIST_OPTION_GROUPS, type OptionGroupRow } from './option-groups.repository';
 
 export interface CategoryRow {
@@ -218,16 +219,10 @@ export class MenusRepository {
     id: string,
     patch: MenuPatch,
   ): Promise<MenuRow | null> {
-    const sets: string[] = [];
     const params: unknown[] = [storeId, id];
-    for (const [field, column] of Object.entries(MENU_COLUMNS) as Array<[keyof MenuPatch, string]>) {
-      if (patch[field] === undefined) continue;
-      params.push(patch[field]);
-      sets.push(`${column} = $${params.length}`);
-    }
-    sets.push('updated_at = now()');
+    const sets = updateSets(patch, MENU_COLUMNS, params);
     const result: unknown = await em.query(
-      `UPDATE menus AS m SET ${sets.join(', ')}
+      `UPDATE menus AS m SET ${sets}
         WHERE m.store_id = $1 AND m.id = $2 AND m.deleted_at IS NULL
         RETURNING ${MENU_SELECT}`,
       params,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { returnedRows } from '../../database/query-result';
+import { updateSets } from '../../database/update-sets';
 
 export interface OptionRow {
   id: string;
@@ -158,15 +159,9 @@ export class OptionGroupsRepository {
   }
 
   async updateGroup(em: EntityManager, storeId: string, id: string, patch: OptionGroupPatch): Promise<void> {
-    const sets: string[] = [];
     const params: unknown[] = [storeId, id];
-    for (const [field, column] of Object.entries(GROUP_COLUMNS) as Array<[keyof OptionGroupPatch, string]>) {
-      if (patch[field] === undefined) continue;
-      params.push(patch[field]);
-      sets.push(`${column} = $${params.length}`);
-    }
-    sets.push('updated_at = now()');
-    await em.query(`UPDATE option_groups SET ${sets.join(', ')} WHERE store_id = $1 AND id = $2`, params);
+    const sets = updateSets(patch, GROUP_COLUMNS, params);
+    await em.query(`UPDATE option_groups SET ${sets} WHERE store_id = $1 AND id = $2`, params);
   }
 
   /** Its options and its place on every menu go with it (foreign keys cascade). */
@@ -214,16 +209,10 @@ export class OptionGroupsRepository {
   }
 
   async updateOption(em: EntityManager, storeId: string, id: string, patch: OptionPatch): Promise<OptionRow> {
-    const sets: string[] = [];
     const params: unknown[] = [storeId, id];
-    for (const [field, column] of Object.entries(OPTION_COLUMNS) as Array<[keyof OptionPatch, string]>) {
-      if (patch[field] === undefined) continue;
-      params.push(patch[field]);
-      sets.push(`${column} = $${params.length}`);
-    }
-    sets.push('updated_at = now()');
+    const sets = updateSets(patch, OPTION_COLUMNS, params);
     const result: unknown = await em.query(
-      `UPDATE options AS o SET ${sets.join(', ')} WHERE o.store_id = $1 AND o.id = $2 RETURNING ${OPTION_SELECT}`,
+      `UPDATE options AS o SET ${sets} WHERE o.store_id = $1 AND o.id = $2 RETURNING ${OPTION_SELECT}`,
       params,
     );
     return returnedRows<OptionRow>(result)[0];
