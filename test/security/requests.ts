@@ -282,11 +282,25 @@ export async function send(t: TestApp, route: Route, p: Plan, token?: string): P
       headers: client.headers,
     };
   }
-  let req = t.http()[route.method](url);
-  if (token) req = req.set('Authorization', `Bearer ${token}`);
-  if (p.multipart) req = req.attach(p.multipart.field, p.multipart.file);
-  else if (p.json !== undefined) req = req.send(p.json as object);
-  const res = await req.buffer(true);
+  const request = () => {
+    let req = t.http()[route.method](url);
+    if (token) req = req.set('Authorization', `Bearer ${token}`);
+    if (p.multipart) req = req.attach(p.multipart.field, p.multipart.file);
+    else if (p.json !== undefined) req = req.send(p.json as object);
+    return req.buffer(true);
+  };
+  // A refused upload is answered (401/403) before its file is read and the socket closed: the client may then
+  // fail writing the rest of the file (EPIPE) instead of reading the answer. Sent again, the answer is read.
+  let res;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      res = await request();
+      break;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (!p.multipart || attempt >= 3 || (code !== 'EPIPE' && code !== 'ECONNRESET')) throw error;
+    }
+  }
   const isBinary = String(res.headers['content-type'] ?? '').startsWith('image/');
   return {
     status: res.status,
