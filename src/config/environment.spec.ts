@@ -15,6 +15,13 @@ describe('configuration', () => {
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
+  it('logs readable lines under `npm start` unless LOG_FORMAT is set; other scripts and the container keep JSON', () => {
+    expect(validateEnvironment({ npm_lifecycle_event: 'start' }).LOG_FORMAT).toBe('pretty');
+    expect(validateEnvironment({ npm_lifecycle_event: 'start', LOG_FORMAT: 'json' }).LOG_FORMAT).toBe('json');
+    expect(validateEnvironment({ npm_lifecycle_event: 'start:prod' }).LOG_FORMAT).toBe('json');
+    expect(validateEnvironment({}).LOG_FORMAT).toBe('json');
+  });
+
   it('reads declared variables and ignores the rest of the environment', () => {
     const env = validateEnvironment({ PORT: '8080', DATABASE_URL: 'postgres://u@h/db', HOME: '/root' });
     expect(env.PORT).toBe(8080);
