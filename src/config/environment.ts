@@ -176,7 +176,8 @@ export function validateEnvironment(raw: Record<string, string | undefined>): En
   }
   // `npm start` is a person at a terminal: readable lines unless LOG_FORMAT says otherwise. `npm run start:prod`,
   // the container (`node dist/src/main`) and every deployment keep JSON.
-  if (relevant.LOG_FORMAT === undefined && raw.npm_lifecycle_event === 'start') relevant.LOG_FORMAT = 'pretty';
+  if (relevant.LOG_FORMAT === undefined && raw.npm_lifecycle_event === 'start')
+    relevant.LOG_FORMAT = 'pretty';
   const env = plainToInstance(EnvironmentVariables, relevant, { exposeDefaultValues: true });
   const errors = validateSync(env);
   if (errors.length > 0) {
