@@ -11,8 +11,13 @@
  *    4 uploads run at once without pause (each to its own menu). Target: reads drop by at most 20 %. Every
  *    upload invalidates the store's cached menu, so reads during uploads also include those cache misses.
  *
+ * The 4 concurrent uploads are sent by a child process of the load generator (this file run with `--uploader`), as an
+ * admin's browser would send them from another machine: building and sending 4 MB multipart bodies then does not
+ * take the read generator's event loop. Both processes share this machine's cores with the app.
+ *
  * Local image storage in the benchmark database's DATA_DIR. Figures are printed, never asserted.
  */
+import { fork } from 'node:child_process';
 import sharp from 'sharp';
 import {
   adminLogin,
@@ -68,11 +73,11 @@ async function rawPipeline(photo: Buffer): Promise<void> {
     .toBuffer();
 }
 
-async function upload(app: Server, token: string, menuId: string, photo: Buffer): Promise<number> {
+async function upload(url: string, token: string, menuId: string, photo: Buffer): Promise<number> {
   const form = new FormData();
   form.append('image', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'IMG_0001.jpg');
   const started = performance.now();
-  const res = await fetch(`${app.url}/api/v1/admin/menus/${menuId}/image`, {
+  const res = await fetch(`${url}/api/v1/admin/menus/${menuId}/image`, {
     method: 'PUT',
     headers: { Authorization: `Bearer ${token}` },
     body: form,
@@ -135,10 +140,10 @@ async function main(): Promise<void> {
       await rawPipeline(photo);
       rawMs.push(performance.now() - started);
     }
-    await upload(app, admin, store.menus[0], photo); // warm-up
+    await upload(app.url, admin, store.menus[0], photo); // warm-up
     resetPeak(app.pid);
     const appMs: number[] = [];
-    for (let i = 0; i < UPLOADS; i++) appMs.push(await upload(app, admin, store.menus[0], photo));
+    for (let i = 0; i < UPLOADS; i++) appMs.push(await upload(app.url, admin, store.menus[0], photo));
     const peak = memoryOf(app.pid).peak;
     const up = summary(appMs);
     const base = summary(rawMs);
@@ -148,21 +153,17 @@ async function main(): Promise<void> {
     );
 
     // 2. reads with and without 4 uploads at once
+    const uploader = await startUploader(app, admin, store.menus.slice(1, 1 + PARALLEL_UPLOADS));
     await reads(app, tokens, 1); // warm-up
     const quiet = await reads(app, tokens, DURATION);
     resetPeak(app.pid);
-    let running = true;
-    let uploaded = 0;
-    const uploadMs: number[] = [];
-    const loops = Array.from({ length: PARALLEL_UPLOADS }, async (_, i) => {
-      while (running) {
-        uploadMs.push(await upload(app!, admin, store.menus[1 + i], photo));
-        uploaded++;
-      }
-    });
+    uploader.send({ type: 'start' });
     const busy = await reads(app, tokens, DURATION);
-    running = false;
-    await Promise.all(loops);
+    const uploadMs = await new Promise<number[]>((resolve) => {
+      uploader.once('message', (m: UploaderMessage) => resolve(m.type === 'done' ? m.uploadMs : []));
+      uploader.send({ type: 'stop' });
+    });
+    const uploaded = uploadMs.length;
     const busyPeak = memoryOf(app.pid).peak;
     const ratio = busy.rps / quiet.rps;
     const during = summary(uploadMs);
@@ -210,7 +211,52 @@ async function main(): Promise<void> {
   }
 }
 
-void main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+type UploaderMessage = { type: 'ready' } | { type: 'done'; uploadMs: number[] };
+type UploaderCommand =
+  { type: 'setup'; url: string; token: string; menus: string[] } | { type: 'start' } | { type: 'stop' };
+
+/** Forks the uploader and waits until it has its photo, so that its start-up is not measured. */
+async function startUploader(app: Server, token: string, menus: string[]) {
+  const child = fork(__filename, ['--uploader'], { execArgv: ['-r', 'ts-node/register/transpile-only'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the uploader exited with ${code}`)));
+    child.send({ type: 'setup', url: app.url, token, menus } satisfies UploaderCommand);
+  });
+  child.removeAllListeners('exit');
+  return child;
+}
+
+/** The child side: PARALLEL_UPLOADS loops, each uploading to its own menu without pause from start to stop. */
+function uploaderMain(): void {
+  let setup: Extract<UploaderCommand, { type: 'setup' }>;
+  let photo: Buffer;
+  let running = false;
+  let loops: Promise<void>[] = [];
+  const uploadMs: number[] = [];
+  process.on('message', (command: UploaderCommand) => {
+    void (async () => {
+      if (command.type === 'setup') {
+        setup = command;
+        photo = await phonePhoto();
+        process.send!({ type: 'ready' } satisfies UploaderMessage);
+      } else if (command.type === 'start') {
+        running = true;
+        loops = setup.menus.map(async (menu) => {
+          while (running) uploadMs.push(await upload(setup.url, setup.token, menu, photo));
+        });
+      } else {
+        running = false;
+        await Promise.all(loops);
+        process.send!({ type: 'done', uploadMs } satisfies UploaderMessage, () => process.exit(0));
+      }
+    })();
+  });
+}
+
+if (process.argv.includes('--uploader')) uploaderMain();
+else
+  void main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
