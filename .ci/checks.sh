@@ -3,6 +3,7 @@
 #  - promtool check rules on the alerting rules, promtool check metrics on a running instance's /metrics
 #  - kubectl kustomize renders every overlay (test/e2e/ops-deploy validates the rendered fields)
 #  - docker-compose config validates docker-compose.yml against the compose schema (no engine needed)
+#  - the OpenAPI document: Redocly lint, test/client/schema.d.ts regenerated and compared, the flows compiled
 #  - the Dockerfile: hadolint is not packaged by npm or Debian; test/e2e/ops-deploy lints its structure instead
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,18 @@ need() { # command package
 }
 need promtool prometheus
 need docker-compose docker-compose
+
+step "OpenAPI: Redocly lint (recommended rules, redocly.yaml), the generated client, its flows under tsc --strict"
+npm run --silent openapi:lint
+# test/client/schema.d.ts is generated from the document: a change to a route that was not regenerated fails here.
+npm run --silent client:generate -- --check
+node_modules/.bin/tsc -p test/client/tsconfig.json
+# The flows use the generated types as they are: no type assertion anywhere in them.
+if grep -nE '\bas ([A-Z{([]|(string|number|boolean|any|unknown|never|object)\b)|<[A-Z][A-Za-z]*>[a-z(]|!\.' test/client/flows.ts; then
+  echo "test/client/flows.ts casts: the flows must compile against the generated types as they are" >&2
+  exit 1
+fi
+echo "the client flows compile with no casts"
 
 step "promtool check rules"
 promtool check rules infra/monitoring/rules/*.yml

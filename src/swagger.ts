@@ -2,6 +2,13 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { ErrorEnvelopeDto, ValidationErrorItemDto } from './common/errors';
+import {
+  BEARER_SCHEME,
+  errorNotes,
+  errorResponses,
+  REQUEST_ID_HEADER,
+  SSE_TICKET_SCHEME,
+} from './common/http/endpoint.decorator';
 
 /** API.md's error table, rendered into the document so integrators find every code in one place. */
 const ERROR_CODES: Array<[number, string, string]> = [
@@ -61,6 +68,9 @@ const DESCRIPTION = [
     '`/docs-json` (this document) are public.',
 ].join('\n');
 
+/** What the routes Swagger UI serves itself can answer: the body parser's refusals (public, not rate-limited). */
+const SWAGGER_UI_ERRORS = errorResponses(errorNotes({ auth: 'public', guarded: false }));
+
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
@@ -68,12 +78,39 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .setTitle('Table Order API')
       .setDescription(DESCRIPTION)
       .setVersion('1.0')
-      .addBearerAuth({
-        type: 'http',
-        scheme: 'bearer',
-        bearerFormat: 'JWT',
-        description: 'RS256 access token from POST /api/v1/auth/*-login (valid 16 h)',
-      })
+      .setOpenAPIVersion('3.1.0')
+      .addServer('/', 'this instance')
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'RS256 access token from POST /api/v1/auth/*-login (valid 16 h)',
+        },
+        BEARER_SCHEME,
+      )
+      .addApiKey(
+        {
+          type: 'apiKey',
+          in: 'query',
+          name: 'ticket',
+          description:
+            'single-use ticket from POST /api/v1/admin/events/ticket (valid 60 s), for EventSource',
+        },
+        SSE_TICKET_SCHEME,
+      )
+      .addTag('auth', 'Logins for tablets, admins and the platform superadmin')
+      .addTag('menu', 'The menu as tablets read it')
+      .addTag('orders', 'A table’s own orders')
+      .addTag('staff calls', 'A table calls staff (직원 호출)')
+      .addTag('events', 'Live events (Server-Sent Events)')
+      .addTag('admin tables', 'Tables, the floor dashboard, 이용 완료, moves and merges')
+      .addTag('admin orders', 'The store’s orders')
+      .addTag('admin staff calls', 'Open staff calls and their resolution')
+      .addTag('tables', 'Order history of a table')
+      .addTag('menu (admin)', 'Categories, menus and images')
+      .addTag('menu options (admin)', 'Option groups (맵기, 사이즈, 토핑) and their options')
+      .addTag('platform', 'Stores and their admin accounts (superadmin)')
       .addTag('operations', 'Probes and metrics for Kubernetes and Prometheus')
       .build(),
     { extraModels: [ErrorEnvelopeDto, ValidationErrorItemDto] },
@@ -84,9 +121,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       tags: ['operations'],
       summary: 'Swagger UI',
       description: 'Interactive documentation of this API (public).',
-      operationId: 'SwaggerUi_docs',
+      operationId: 'getDocsUi',
+      security: [{}],
       responses: {
-        '200': { description: 'Swagger UI', content: { 'text/html': { schema: { type: 'string' } } } },
+        '200': {
+          description: 'Swagger UI',
+          headers: { 'X-Request-Id': REQUEST_ID_HEADER },
+          content: { 'text/html': { schema: { type: 'string' } } },
+        },
+        ...SWAGGER_UI_ERRORS,
       },
     },
   };
@@ -95,10 +138,13 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       tags: ['operations'],
       summary: 'this OpenAPI document',
       description: 'The OpenAPI 3 document of this API, as JSON (public).',
-      operationId: 'SwaggerUi_docsJson',
+      operationId: 'getOpenApiDocument',
+      security: [{}],
       responses: {
+        ...SWAGGER_UI_ERRORS,
         '200': {
           description: 'this OpenAPI document',
+          headers: { 'X-Request-Id': REQUEST_ID_HEADER },
           content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } },
         },
       },

@@ -12,6 +12,51 @@ import { openSse, SseClient } from '../utils/sse';
 
 type T = TestApp & { env: TestEnv; stop(): Promise<void> };
 
+/** A `data` of this type as the services write it (the streams' frames are checked against the document). */
+function sampleData(type: EventType, tableId: string | null): Record<string, unknown> {
+  const now = new Date().toISOString();
+  const table = tableId ?? randomUUID();
+  switch (type) {
+    case 'new_order':
+    case 'order_updated':
+      return {
+        order: {
+          id: randomUUID(),
+          orderNumber: 1,
+          tableId: table,
+          tableNumber: 1,
+          sessionId: randomUUID(),
+          status: type === 'new_order' ? 'PENDING' : 'PREPARING',
+          note: null,
+          items: [],
+          totalAmount: 0,
+          createdAt: now,
+          updatedAt: now,
+        },
+      };
+    case 'order_deleted':
+      return { orderId: randomUUID() };
+    case 'table_reset':
+      return { sessionId: randomUUID(), completedAt: now };
+    case 'table_moved':
+      return { fromTableId: table, toTableId: randomUUID(), sessionId: randomUUID(), merged: false };
+    case 'staff_call':
+    case 'staff_call_resolved':
+      return {
+        call: {
+          id: randomUUID(),
+          tableId: table,
+          tableNumber: 1,
+          reason: 'WATER',
+          message: null,
+          status: type === 'staff_call' ? 'OPEN' : 'RESOLVED',
+          createdAt: now,
+          resolvedAt: type === 'staff_call' ? null : now,
+        },
+      };
+  }
+}
+
 /**
  * Commits one event the way the business services do (append as the last statement, then `committed()`),
  * so these tests do not depend on the order endpoints. Returns the event id.
@@ -21,9 +66,10 @@ async function commitEvent(
   storeId: string,
   type: EventType,
   tableId: string | null,
-  data: Record<string, unknown> = { orderId: randomUUID() },
+  fields: Record<string, unknown> = {},
 ): Promise<number> {
   const outbox = t.app.get(OutboxService);
+  const data = { ...sampleData(type, tableId), ...fields };
   const { eventId } = await t.app
     .get(TransactionService)
     .run((em) => outbox.append(em, { storeId, type, tableId, data }));
@@ -103,10 +149,8 @@ describe('live events (SSE): in-process bus under npm test, RabbitMQ under test:
   it('sends nothing of another store', async () => {
     const other = await storeFixture(t, 1);
     const stream = await sse('/api/v1/admin/events', auth(other.admin.token));
-    await commitEvent(t, f.store.id, 'new_order', f.tables[0].id, { order: { id: randomUUID() } });
-    const own = await commitEvent(t, other.store.id, 'new_order', other.tables[0].id, {
-      order: { id: randomUUID() },
-    });
+    await commitEvent(t, f.store.id, 'new_order', f.tables[0].id);
+    const own = await commitEvent(t, other.store.id, 'new_order', other.tables[0].id);
     await stream.waitForEvents(1);
     await commitEvent(t, other.store.id, 'order_deleted', other.tables[0].id);
     await stream.waitForEvents(2);
@@ -119,14 +163,11 @@ describe('live events (SSE): in-process bus under npm test, RabbitMQ under test:
     const tableStream = await sse('/api/v1/orders/events', auth(mine.token));
     const adminStream = await sse('/api/v1/admin/events', auth(f.admin.token));
     expect(tableStream.status).toBe(200);
-    const a = await commitEvent(t, f.store.id, 'new_order', mine.id, { order: { id: 'a' } });
-    await commitEvent(t, f.store.id, 'new_order', theirs.id, { order: { id: 'b' } });
-    const c = await commitEvent(t, f.store.id, 'order_updated', mine.id, { order: { id: 'a' } });
-    await commitEvent(t, f.store.id, 'table_reset', theirs.id, { sessionId: randomUUID(), completedAt: 'x' });
-    const e = await commitEvent(t, f.store.id, 'table_reset', mine.id, {
-      sessionId: randomUUID(),
-      completedAt: new Date().toISOString(),
-    });
+    const a = await commitEvent(t, f.store.id, 'new_order', mine.id);
+    await commitEvent(t, f.store.id, 'new_order', theirs.id);
+    const c = await commitEvent(t, f.store.id, 'order_updated', mine.id);
+    await commitEvent(t, f.store.id, 'table_reset', theirs.id);
+    const e = await commitEvent(t, f.store.id, 'table_reset', mine.id);
     await adminStream.waitForEvents(5);
     await tableStream.waitForEvents(3);
     expect(tableStream.ids()).toEqual([a, c, e]);

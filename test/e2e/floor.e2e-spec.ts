@@ -131,10 +131,19 @@ describe('floor: staff calls, table cancel, move and merge', () => {
       ['sessionId', 'fromTableId', 'toTableId', 'orderCount', 'totalAmount'].sort(),
     );
     expect(Object.keys(doc.components.schemas.DashboardTableDto.properties)).toContain('openStaffCalls');
-    const events = (doc.paths['/api/v1/admin/events'].get['x-sse-events'] as Array<{ type: string }>).map(
-      (e) => e.type,
-    );
-    expect(events).toEqual(expect.arrayContaining(['table_moved', 'staff_call', 'staff_call_resolved']));
+    for (const path of ['/api/v1/admin/events', '/api/v1/orders/events']) {
+      const schema = doc.paths[path].get.responses['200'].content['text/event-stream'].schema;
+      expect(Object.keys(schema.discriminator.mapping)).toEqual(
+        expect.arrayContaining(['table_moved', 'staff_call', 'staff_call_resolved']),
+      );
+      expect(schema.oneOf).toEqual(
+        expect.arrayContaining([
+          { $ref: '#/components/schemas/TableMovedEventDto' },
+          { $ref: '#/components/schemas/StaffCallEventDto' },
+          { $ref: '#/components/schemas/StaffCallResolvedEventDto' },
+        ]),
+      );
+    }
     expect(doc.info.description).toContain('STAFF_CALL_NOT_FOUND');
     expect(doc.info.description).toContain('ORDER_NOT_CANCELLABLE');
   });

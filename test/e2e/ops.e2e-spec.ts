@@ -182,13 +182,16 @@ describe('operations: probes, metrics, OpenAPI document', () => {
     it('documents the operations endpoints', async () => {
       const doc = (await t.http().get('/docs-json').expect(200)).body;
       expect(doc.paths['/health/live'].get).toBeDefined();
-      expect(doc.paths['/health/ready'].get.responses['503'].content['application/json'].schema.$ref).toBe(
-        '#/components/schemas/ErrorEnvelopeDto',
-      );
+      expect(
+        doc.paths['/health/ready'].get.responses['503'].content['application/json'].schema,
+      ).toMatchObject({
+        allOf: [{ $ref: '#/components/schemas/ErrorEnvelopeDto' }],
+        properties: { error_code: { enum: ['SERVICE_UNAVAILABLE'] } },
+      });
       expect(Object.keys(doc.paths['/metrics'].get.responses['200'].content)).toEqual(['text/plain']);
-      // Public: no security requirement on probes and metrics.
+      // Public: the empty security requirement on probes and metrics.
       for (const p of ['/health/live', '/health/ready', '/metrics'])
-        expect(doc.paths[p].get.security).toBeUndefined();
+        expect(doc.paths[p].get.security).toEqual([{}]);
     });
 
     it('serves Swagger UI at /docs', async () => {

@@ -3,12 +3,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config';
+import { buildOpenApiDocument } from '../../src/swagger';
+import { OpenApiResponseValidator } from './openapi-validator';
 import { createBucket, deleteBucket, S3_ENDPOINT } from './s3';
 
 /** True under `npm run test:services`: real PostgreSQL, Redis and RabbitMQ instead of the embedded defaults. */
@@ -114,11 +117,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Starts one instance of the real application on a free port. */
+/** The document every instance is checked against: the same for all of them, so built once per test process. */
+let document: OpenAPIObject | undefined;
+
+/** Starts one instance of the real application on a free port; its responses are checked against the document. */
 export async function startApp(env: TestEnv, overrides: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({ ...env.vars, PORT: '0', ...overrides });
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
+  const validator = new OpenApiResponseValidator((document ??= buildOpenApiDocument(app)));
+  validator.install(app.getHttpServer());
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   return {
@@ -127,7 +135,15 @@ export async function startApp(env: TestEnv, overrides: Record<string, string> =
     url,
     http: () => request(url),
     dataSource: app.get<DataSource>(getDataSourceToken()),
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      if (validator.violations.length > 0) {
+        throw new Error(
+          `${validator.violations.length} responses do not match the OpenAPI document:\n` +
+            [...new Set(validator.violations)].slice(0, 20).join('\n'),
+        );
+      }
+    },
   };
 }
 
@@ -141,8 +157,11 @@ export async function startTestApp(
     ...instance,
     env,
     stop: async () => {
-      await instance.close();
-      await env.dispose();
+      try {
+        await instance.close();
+      } finally {
+        await env.dispose();
+      }
     },
   };
 }

@@ -1,29 +1,14 @@
-import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ErrorEnvelopeDto } from '../errors';
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Principal, Role } from './principal';
 
 export const ROLES_KEY = 'auth:roles';
 export const PUBLIC_KEY = 'auth:public';
 
 /**
- * Restricts an endpoint (or a controller) to the given roles and documents it: bearer auth, 401 and 403.
- * The JWT and role guards are global (src/modules/auth), so every route is authenticated unless marked @Public().
+ * Restricts an endpoint to the given roles. The JWT and role guards are global (src/modules/auth), so every route
+ * is authenticated unless marked @Public(). Routes take both through `@Endpoint` (common/http), which documents them.
  */
-export function Auth(...roles: Role[]): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    SetMetadata(ROLES_KEY, roles),
-    ApiBearerAuth(),
-    ApiUnauthorizedResponse({
-      type: ErrorEnvelopeDto,
-      description: 'TOKEN_MISSING, TOKEN_EXPIRED or INVALID_TOKEN',
-    }),
-    ApiForbiddenResponse({
-      type: ErrorEnvelopeDto,
-      description: `INSUFFICIENT_PERMISSIONS: only ${roles.join(', ')}`,
-    }),
-  );
-}
+export const Auth = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES_KEY, roles);
 
 /** No token needed (logins, probes, metrics, uploads). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);

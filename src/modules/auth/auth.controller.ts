@@ -1,16 +1,10 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { Auth, CurrentPrincipal, Public } from '../../common/auth';
+import { Body, Controller, Get, HttpCode, Post, type Type } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../../common/auth';
 import type { Principal } from '../../common/auth';
+import { ErrorCode } from '../../common/errors';
 import { API_PREFIX } from '../../common/http/api';
-import { ErrorEnvelopeDto } from '../../common/errors';
+import { Endpoint } from '../../common/http/endpoint.decorator';
 import { AuthService } from './auth.service';
 import { AdminLoginDto, SuperadminLoginDto, TableLoginDto } from './dto/login.dto';
 import {
@@ -21,28 +15,24 @@ import {
 } from './dto/login-response.dto';
 import { LoginRateLimit } from './rate-limit.guard';
 
-const LOGIN_ERRORS = [
-  ApiBadRequestResponse({
-    type: ErrorEnvelopeDto,
-    description: 'VALIDATION_ERROR (missing or unknown fields, a password over 72 bytes)',
-  }),
-  ApiUnauthorizedResponse({
-    type: ErrorEnvelopeDto,
-    description: 'AUTH_FAILED: wrong credentials (never says which field)',
-  }),
-  ApiTooManyRequestsResponse({
-    type: ErrorEnvelopeDto,
-    description:
-      'LOGIN_LOCKED after 5 consecutive failures (60 s), or RATE_LIMIT_EXCEEDED (LOGIN_RATE_LIMIT_PER_MINUTE per IP); `Retry-After` in seconds',
-  }),
-];
-
-function LoginDocs(summary: string, type: new () => unknown): MethodDecorator {
-  return (target, key, descriptor) => {
-    ApiOperation({ summary })(target, key, descriptor);
-    ApiOkResponse({ type })(target, key, descriptor);
-    for (const decorator of LOGIN_ERRORS) decorator(target, key, descriptor);
-  };
+/** What the three logins share: public, a JSON body, wrong credentials, the lockout and the login rate limit. */
+function LoginEndpoint(operationId: string, summary: string, type: Type): MethodDecorator {
+  return Endpoint({
+    operationId,
+    auth: 'public',
+    summary,
+    jsonBody: true,
+    success: { status: 200, type, description: 'the access token and who it belongs to' },
+    errors: [
+      [ErrorCode.VALIDATION_ERROR, 'missing or unknown fields, a password over 72 bytes'],
+      [ErrorCode.AUTH_FAILED, 'wrong credentials (never says which field)'],
+      [ErrorCode.LOGIN_LOCKED, 'after 5 consecutive failures of this login, for 60 s'],
+      [
+        ErrorCode.RATE_LIMIT_EXCEEDED,
+        'RATE_LIMIT_PER_MINUTE requests and LOGIN_RATE_LIMIT_PER_MINUTE login attempts per client IP',
+      ],
+    ],
+  });
 }
 
 @ApiTags('auth')
@@ -51,36 +41,40 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('table-login')
-  @Public()
   @LoginRateLimit()
   @HttpCode(200)
-  @LoginDocs('Tablet login with store code, table number and table password', TableLoginResponseDto)
+  @LoginEndpoint(
+    'tableLogin',
+    'Tablet login with store code, table number and table password',
+    TableLoginResponseDto,
+  )
   tableLogin(@Body() dto: TableLoginDto): Promise<TableLoginResponseDto> {
     return this.auth.tableLogin(dto);
   }
 
   @Post('admin-login')
-  @Public()
   @LoginRateLimit()
   @HttpCode(200)
-  @LoginDocs('Store admin login', AdminLoginResponseDto)
+  @LoginEndpoint('adminLogin', 'Store admin login', AdminLoginResponseDto)
   adminLogin(@Body() dto: AdminLoginDto): Promise<AdminLoginResponseDto> {
     return this.auth.adminLogin(dto);
   }
 
   @Post('superadmin-login')
-  @Public()
   @LoginRateLimit()
   @HttpCode(200)
-  @LoginDocs('Platform superadmin login', SuperadminLoginResponseDto)
+  @LoginEndpoint('superadminLogin', 'Platform superadmin login', SuperadminLoginResponseDto)
   superadminLogin(@Body() dto: SuperadminLoginDto): Promise<SuperadminLoginResponseDto> {
     return this.auth.superadminLogin(dto);
   }
 
   @Get('me')
-  @Auth('table', 'admin', 'superadmin')
-  @ApiOperation({ summary: 'Who the token belongs to, and when it expires' })
-  @ApiOkResponse({ type: MeResponseDto })
+  @Endpoint({
+    operationId: 'getMe',
+    auth: ['table', 'admin', 'superadmin'],
+    summary: 'Who the token belongs to, and when it expires',
+    success: { status: 200, type: MeResponseDto, description: 'the caller' },
+  })
   me(@CurrentPrincipal() principal: Principal): MeResponseDto {
     return this.auth.me(principal);
   }

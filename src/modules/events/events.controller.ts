@@ -10,21 +10,16 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-} from '@nestjs/swagger';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Auth, CurrentPrincipal } from '../../common/auth';
+import { CurrentPrincipal } from '../../common/auth';
 import type { StorePrincipal } from '../../common/auth';
-import { AppError, ErrorEnvelopeDto } from '../../common/errors';
+import { AppError, ErrorCode } from '../../common/errors';
 import { API_PREFIX } from '../../common/http/api';
 import { EmptyBodyPipe } from '../../common/http/empty-body.pipe';
-import { ApiSseResponse } from '../../common/http/api-sse-response';
+import { ApiEventModels, eventStreamContent } from '../../common/http/api-sse-response';
+import { Endpoint } from '../../common/http/endpoint.decorator';
+import { LIVE_EVENTS } from './dto/live-event.dto';
 import { EventStreamQueryDto } from './dto/event-stream-query.dto';
 import { EventTicketDto } from './dto/event-ticket.dto';
 import { SseTicketService } from './sse-ticket.service';
@@ -41,66 +36,29 @@ const STREAM_DESCRIPTION =
   'duplicate. Events are kept 24 h: an older id (or one the store never reached) gets `event: reset` first, ' +
   'meaning reload the state through the REST endpoints. Streams of a revoked or expired token are closed.';
 
-const STREAM_ERRORS = {
-  badRequest: {
-    type: ErrorEnvelopeDto,
-    description: 'VALIDATION_ERROR: lastEventId / Last-Event-ID is not a non-negative integer',
-  },
-  tooMany: {
-    type: ErrorEnvelopeDto,
-    description:
-      'RATE_LIMIT_EXCEEDED: too many open streams for this login (5 per admin, 2 per table), with Retry-After',
-  },
-};
+const STREAM_ERRORS = [
+  [ErrorCode.VALIDATION_ERROR, 'lastEventId / Last-Event-ID is not a non-negative integer'],
+  [ErrorCode.RATE_LIMIT_EXCEEDED, 'too many open streams for this login (5 per admin, 2 per table)'],
+] as const;
 
-/** What both stream endpoints document: the frames and event types, Last-Event-ID, and their own errors. */
+const STREAM_SUCCESS = {
+  status: 200,
+  description: 'the event stream',
+  content: eventStreamContent(LIVE_EVENTS),
+} as const;
+
+/** What both stream endpoints document beside `@Endpoint`: Last-Event-ID and the event classes. */
 function ApiEventStream(): MethodDecorator {
   return applyDecorators(
-    ApiSseResponse(EVENT_DOCS, 'the event stream'),
-    ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event id' }),
-    ApiBadRequestResponse(STREAM_ERRORS.badRequest),
-    ApiTooManyRequestsResponse(STREAM_ERRORS.tooMany),
+    ApiEventModels(LIVE_EVENTS),
+    ApiHeader({
+      name: 'Last-Event-ID',
+      required: false,
+      description: 'resume after this event id',
+      schema: { type: 'string', pattern: '^\\d{1,15}$' },
+    }),
   );
 }
-
-const EVENT_DOCS = [
-  { type: 'new_order', description: 'an order was placed: {eventId, storeId, tableId, occurredAt, order}' },
-  {
-    type: 'order_updated',
-    description: "an order's status changed: {eventId, storeId, tableId, occurredAt, order}",
-  },
-  {
-    type: 'order_deleted',
-    description: 'an order was deleted: {eventId, storeId, tableId, occurredAt, orderId}',
-  },
-  {
-    type: 'table_reset',
-    description:
-      'a table session was completed (이용 완료): {eventId, storeId, tableId, occurredAt, sessionId, completedAt}',
-  },
-  {
-    type: 'table_moved',
-    description:
-      'a party moved (자리 이동) or merged (합석, merged: true) to another table: {eventId, storeId, tableId ' +
-      '(the source), occurredAt, fromTableId, toTableId, sessionId (move: the moved session; merge: the ' +
-      'target’s), merged}; both tables’ streams get it',
-  },
-  {
-    type: 'staff_call',
-    description:
-      'a table called staff (직원 호출): {eventId, storeId, tableId, occurredAt, call: StaffCallDto}',
-  },
-  {
-    type: 'staff_call_resolved',
-    description:
-      'a staff call was resolved (by an admin, by 이용 완료, or by a move onto a table with the same open ' +
-      'reason): {eventId, storeId, tableId, occurredAt, call: StaffCallDto}',
-  },
-  {
-    type: 'reset',
-    description: 'the requested Last-Event-ID is no longer kept: reload through the REST endpoints',
-  },
-];
 
 @ApiTags('events')
 @Controller(API_PREFIX)
@@ -111,10 +69,15 @@ export class EventsController {
   ) {}
 
   @Get('admin/events')
-  @Auth('admin')
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'streamStoreEvents',
+    auth: 'admin',
+    sseTicket: true,
     summary: 'Live events of the store (admin dashboard)',
     description: `${STREAM_DESCRIPTION} Browsers' EventSource cannot send headers: use \`?ticket=\` from POST /api/v1/admin/events/ticket instead of the Authorization header (401 INVALID_TOKEN when unknown or used, TOKEN_EXPIRED after 60 s).`,
+    validates: true,
+    success: STREAM_SUCCESS,
+    errors: STREAM_ERRORS,
   })
   @ApiEventStream()
   adminStream(
@@ -127,10 +90,14 @@ export class EventsController {
   }
 
   @Get('orders/events')
-  @Auth('table')
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'streamTableEvents',
+    auth: 'table',
     summary: "Live events of the caller's own table (tablet)",
     description: STREAM_DESCRIPTION,
+    validates: true,
+    success: STREAM_SUCCESS,
+    errors: STREAM_ERRORS,
   })
   @ApiEventStream()
   tableStream(
@@ -146,12 +113,14 @@ export class EventsController {
 
   @Post('admin/events/ticket')
   @HttpCode(201)
-  @Auth('admin')
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'issueEventTicket',
+    auth: 'admin',
     summary: 'A single-use, 60-second ticket for EventSource',
-    description: 'Open GET /api/v1/admin/events?ticket=… within 60 s; the ticket works once.',
+    description: 'Open GET /api/v1/admin/events?ticket=… within 60 s; the ticket works once. Send no body.',
+    jsonBody: true,
+    success: { status: 201, type: EventTicketDto, description: 'the ticket' },
   })
-  @ApiCreatedResponse({ type: EventTicketDto })
   issueTicket(@Req() req: Request, @Body(EmptyBodyPipe) _body: unknown): Promise<EventTicketDto> {
     const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (!token) throw AppError.badRequest('a bearer token is required to issue a ticket', 'authorization');

@@ -1,14 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck } from '@nestjs/terminus';
 import type { HealthCheckResult } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
-import { Public } from '../../common/auth';
-import { ErrorEnvelopeDto } from '../../common/errors';
+import { ErrorCode } from '../../common/errors';
+import { Endpoint } from '../../common/http/endpoint.decorator';
 import { ReadinessService } from './readiness.service';
 
 @ApiTags('operations')
-@Public()
 @SkipThrottle()
 @Controller('health')
 export class HealthController {
@@ -16,16 +15,25 @@ export class HealthController {
 
   /** Liveness: the process serves HTTP. No dependency is checked, so a database outage never restarts pods. */
   @Get('live')
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'getLiveness',
+    auth: 'public',
+    guarded: false,
     summary: 'Liveness probe',
     description: 'Always 200 while the process serves HTTP; checks no dependency.',
-  })
-  @ApiOkResponse({
-    schema: {
-      type: 'object',
-      properties: { status: { type: 'string', enum: ['ok'] } },
-      required: ['status'],
-      example: { status: 'ok' },
+    success: {
+      status: 200,
+      description: 'the process serves',
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            properties: { status: { type: 'string', enum: ['ok'] } },
+            required: ['status'],
+            example: { status: 'ok' },
+          },
+        },
+      },
     },
   })
   live(): { status: 'ok' } {
@@ -35,36 +43,46 @@ export class HealthController {
   /** Readiness: every configured dependency answers within its timeout; otherwise 503 naming the failed check. */
   @Get('ready')
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'getReadiness',
+    auth: 'public',
+    guarded: false,
     summary: 'Readiness probe',
     description:
       'Checks `database` always, `redis` when REDIS_URL is set, `rabbitmq` when RABBITMQ_URL is set and ' +
       '`storage` (the image bucket) when IMAGE_STORAGE=s3, each ' +
       'within 1.5 s, and `shutdown` (down once SIGTERM was received). 503 when any is down.',
-  })
-  @ApiOkResponse({
-    description: 'every check is up',
-    schema: {
-      type: 'object',
-      properties: {
-        status: { type: 'string', enum: ['ok'] },
-        info: { type: 'object', additionalProperties: true },
-        error: { type: 'object', additionalProperties: true },
-        details: { type: 'object', additionalProperties: true },
-      },
-      example: {
-        status: 'ok',
-        info: { database: { status: 'up' } },
-        error: {},
-        details: { database: { status: 'up' } },
+    success: {
+      status: 200,
+      description: 'every check is up',
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            properties: {
+              status: { type: 'string', enum: ['ok'] },
+              info: { type: 'object', additionalProperties: true },
+              error: { type: 'object', additionalProperties: true },
+              details: { type: 'object', additionalProperties: true },
+            },
+            required: ['status'],
+            example: {
+              status: 'ok',
+              info: { database: { status: 'up' } },
+              error: {},
+              details: { database: { status: 'up' } },
+            },
+          },
+        },
       },
     },
-  })
-  @ApiServiceUnavailableResponse({
-    type: ErrorEnvelopeDto,
-    description:
-      'SERVICE_UNAVAILABLE: `detail` names the failed checks and `checks` holds the state of each, e.g. ' +
-      '`{"redis": {"status": "down", "message": "timeout of 1500ms exceeded"}}`',
+    errors: [
+      [
+        ErrorCode.SERVICE_UNAVAILABLE,
+        '`detail` names the failed checks and `checks` holds the state of each, e.g. ' +
+          '`{"redis": {"status": "down", "message": "timeout of 1500ms exceeded"}}`',
+      ],
+    ],
   })
   ready(): Promise<HealthCheckResult> {
     return this.readiness.check();

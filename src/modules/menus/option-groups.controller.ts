@@ -1,18 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import { Auth, CurrentPrincipal, type StorePrincipal } from '../../common/auth';
-import { ErrorEnvelopeDto } from '../../common/errors';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type StorePrincipal } from '../../common/auth';
+import { ErrorCode } from '../../common/errors';
 import { API_PREFIX } from '../../common/http/api';
+import { Endpoint } from '../../common/http/endpoint.decorator';
 import { ApiUuidParam, uuidParam } from '../../common/http/uuid-param';
 import {
   CreateOptionDto,
@@ -25,35 +16,47 @@ import {
 } from './dto/option-group.dto';
 import { OptionGroupsService } from './option-groups.service';
 
-const BAD_REQUEST = { type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' };
-const GROUP_NOT_FOUND = {
-  type: ErrorEnvelopeDto,
-  description: 'OPTION_GROUP_NOT_FOUND: no such option group in your store',
-};
-const OPTION_NOT_FOUND = {
-  type: ErrorEnvelopeDto,
-  description: 'OPTION_NOT_FOUND: no such option in your store',
-};
+const GROUP_NOT_FOUND = [ErrorCode.OPTION_GROUP_NOT_FOUND, 'no such option group in your store'] as const;
+const OPTION_NOT_FOUND = [ErrorCode.OPTION_NOT_FOUND, 'no such option in your store'] as const;
+const DUPLICATE_GROUP_NAME = [
+  ErrorCode.DUPLICATE_OPTION_GROUP_NAME,
+  'another option group of your store has this name',
+] as const;
+const DUPLICATE_OPTION_NAME = [
+  ErrorCode.DUPLICATE_OPTION_NAME,
+  'another option of the group has this name',
+] as const;
 
 @ApiTags('menu options (admin)')
-@Auth('admin')
 @Controller(`${API_PREFIX}/admin/option-groups`)
 export class OptionGroupsController {
   constructor(private readonly groups: OptionGroupsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Option groups of your store, oldest first, with their options' })
-  @ApiOkResponse({ type: [OptionGroupDto] })
+  @Endpoint({
+    operationId: 'listOptionGroups',
+    auth: 'admin',
+    summary: 'Option groups of your store, oldest first, with their options',
+    success: { status: 200, type: [OptionGroupDto], description: 'the option groups' },
+  })
   list(@CurrentPrincipal() p: StorePrincipal): Promise<OptionGroupDto[]> {
     return this.groups.list(p.storeId);
   }
 
   @Post()
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'createOptionGroup',
+    auth: 'admin',
     summary: 'Create an option group with its options (맵기: exactly 1 of 3; 토핑 추가: up to 3)',
     description:
       'minSelect..maxSelect options of the group must be chosen on an order line of a menu listing it ' +
       '(minSelect 0: optional). Options keep the given order (displayOrder 0, 1, 2, …).',
+    jsonBody: true,
+    success: { status: 201, type: OptionGroupDto, description: 'the new option group with its options' },
+    errors: [
+      [ErrorCode.VALIDATION_ERROR, 'e.g. maxSelect < minSelect, two options with one name, 0 or 31 options'],
+      DUPLICATE_GROUP_NAME,
+    ],
   })
   @ApiBody({
     type: CreateOptionGroupDto,
@@ -98,35 +101,39 @@ export class OptionGroupsController {
       },
     },
   })
-  @ApiCreatedResponse({ type: OptionGroupDto })
-  @ApiBadRequestResponse({
-    ...BAD_REQUEST,
-    description: 'VALIDATION_ERROR: e.g. maxSelect < minSelect, two options with one name, 0 or 31 options',
-  })
-  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'DUPLICATE_OPTION_GROUP_NAME' })
   create(@CurrentPrincipal() p: StorePrincipal, @Body() dto: CreateOptionGroupDto): Promise<OptionGroupDto> {
     return this.groups.create(p.storeId, dto);
   }
 
   @Get(':id')
   @ApiUuidParam()
-  @ApiOperation({ summary: 'One option group' })
-  @ApiOkResponse({ type: OptionGroupDto })
-  @ApiBadRequestResponse(BAD_REQUEST)
-  @ApiNotFoundResponse(GROUP_NOT_FOUND)
+  @Endpoint({
+    operationId: 'getOptionGroup',
+    auth: 'admin',
+    summary: 'One option group',
+    validates: true,
+    success: { status: 200, type: OptionGroupDto, description: 'the option group with its options' },
+    errors: [GROUP_NOT_FOUND],
+  })
   get(@CurrentPrincipal() p: StorePrincipal, @Param('id', uuidParam()) id: string): Promise<OptionGroupDto> {
     return this.groups.get(p.storeId, id);
   }
 
   @Patch(':id')
   @ApiUuidParam()
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'updateOptionGroup',
+    auth: 'admin',
     summary: 'Rename a group or change its selection range (minSelect <= maxSelect must hold)',
+    validates: true,
+    jsonBody: true,
+    success: { status: 200, type: OptionGroupDto, description: 'the option group with its options' },
+    errors: [
+      [ErrorCode.VALIDATION_ERROR, 'e.g. maxSelect < minSelect, with the values given or kept'],
+      GROUP_NOT_FOUND,
+      DUPLICATE_GROUP_NAME,
+    ],
   })
-  @ApiOkResponse({ type: OptionGroupDto })
-  @ApiBadRequestResponse(BAD_REQUEST)
-  @ApiNotFoundResponse(GROUP_NOT_FOUND)
-  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'DUPLICATE_OPTION_GROUP_NAME' })
   update(
     @CurrentPrincipal() p: StorePrincipal,
     @Param('id', uuidParam()) id: string,
@@ -138,21 +145,29 @@ export class OptionGroupsController {
   @Delete(':id')
   @ApiUuidParam()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a group: it leaves every menu; orders and history keep their snapshots' })
-  @ApiNoContentResponse({ description: 'deleted' })
-  @ApiBadRequestResponse(BAD_REQUEST)
-  @ApiNotFoundResponse(GROUP_NOT_FOUND)
+  @Endpoint({
+    operationId: 'deleteOptionGroup',
+    auth: 'admin',
+    summary: 'Delete a group: it leaves every menu; orders and history keep their snapshots',
+    validates: true,
+    success: { status: 204, description: 'deleted' },
+    errors: [GROUP_NOT_FOUND],
+  })
   remove(@CurrentPrincipal() p: StorePrincipal, @Param('id', uuidParam()) id: string): Promise<void> {
     return this.groups.remove(p.storeId, id);
   }
 
   @Post(':id/options')
   @ApiUuidParam()
-  @ApiOperation({ summary: 'Add an option to the group, appended last (at most 30 per group)' })
-  @ApiCreatedResponse({ type: OptionDto })
-  @ApiBadRequestResponse({ ...BAD_REQUEST, description: 'VALIDATION_ERROR, also for a 31st option' })
-  @ApiNotFoundResponse(GROUP_NOT_FOUND)
-  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'DUPLICATE_OPTION_NAME' })
+  @Endpoint({
+    operationId: 'addOption',
+    auth: 'admin',
+    summary: 'Add an option to the group, appended last (at most 30 per group)',
+    validates: true,
+    jsonBody: true,
+    success: { status: 201, type: OptionDto, description: 'the new option' },
+    errors: [[ErrorCode.VALIDATION_ERROR, 'also for a 31st option'], GROUP_NOT_FOUND, DUPLICATE_OPTION_NAME],
+  })
   addOption(
     @CurrentPrincipal() p: StorePrincipal,
     @Param('id', uuidParam()) id: string,
@@ -163,10 +178,19 @@ export class OptionGroupsController {
 
   @Put(':id/options/order')
   @ApiUuidParam()
-  @ApiOperation({ summary: 'Reorder every option of the group; displayOrder becomes 0, 1, 2, …' })
-  @ApiOkResponse({ type: OptionGroupDto })
-  @ApiBadRequestResponse({ ...BAD_REQUEST, description: 'VALIDATION_ERROR: ids must list every option once' })
-  @ApiNotFoundResponse(GROUP_NOT_FOUND)
+  @Endpoint({
+    operationId: 'reorderOptions',
+    auth: 'admin',
+    summary: 'Reorder every option of the group; displayOrder becomes 0, 1, 2, …',
+    validates: true,
+    jsonBody: true,
+    success: {
+      status: 200,
+      type: OptionGroupDto,
+      description: 'the option group, its options in their new order',
+    },
+    errors: [[ErrorCode.VALIDATION_ERROR, 'ids must list every option of the group once'], GROUP_NOT_FOUND],
+  })
   reorderOptions(
     @CurrentPrincipal() p: StorePrincipal,
     @Param('id', uuidParam()) id: string,
@@ -177,18 +201,21 @@ export class OptionGroupsController {
 }
 
 @ApiTags('menu options (admin)')
-@Auth('admin')
 @Controller(`${API_PREFIX}/admin/options`)
 export class OptionsController {
   constructor(private readonly groups: OptionGroupsService) {}
 
   @Patch(':id')
   @ApiUuidParam()
-  @ApiOperation({ summary: 'Change an option; isAvailable:false marks this one choice sold out' })
-  @ApiOkResponse({ type: OptionDto })
-  @ApiBadRequestResponse(BAD_REQUEST)
-  @ApiNotFoundResponse(OPTION_NOT_FOUND)
-  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: 'DUPLICATE_OPTION_NAME' })
+  @Endpoint({
+    operationId: 'updateOption',
+    auth: 'admin',
+    summary: 'Change an option; isAvailable:false marks this one choice sold out',
+    validates: true,
+    jsonBody: true,
+    success: { status: 200, type: OptionDto, description: 'the option' },
+    errors: [OPTION_NOT_FOUND, DUPLICATE_OPTION_NAME],
+  })
   update(
     @CurrentPrincipal() p: StorePrincipal,
     @Param('id', uuidParam()) id: string,
@@ -200,11 +227,14 @@ export class OptionsController {
   @Delete(':id')
   @ApiUuidParam()
   @HttpCode(204)
-  @ApiOperation({ summary: "Delete an option (not a group's only one); orders keep their snapshots" })
-  @ApiNoContentResponse({ description: 'deleted' })
-  @ApiBadRequestResponse(BAD_REQUEST)
-  @ApiNotFoundResponse(OPTION_NOT_FOUND)
-  @ApiConflictResponse({ type: ErrorEnvelopeDto, description: "LAST_OPTION: the group's only option" })
+  @Endpoint({
+    operationId: 'deleteOption',
+    auth: 'admin',
+    summary: "Delete an option (not a group's only one); orders keep their snapshots",
+    validates: true,
+    success: { status: 204, description: 'deleted' },
+    errors: [OPTION_NOT_FOUND, [ErrorCode.LAST_OPTION, "the group's only option"]],
+  })
   remove(@CurrentPrincipal() p: StorePrincipal, @Param('id', uuidParam()) id: string): Promise<void> {
     return this.groups.removeOption(p.storeId, id);
   }

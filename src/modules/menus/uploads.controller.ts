@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { promises as fs } from 'node:fs';
-import { Public } from '../../common/auth';
-import { AppError, ErrorEnvelopeDto } from '../../common/errors';
+import { AppError, ErrorCode } from '../../common/errors';
+import { Endpoint } from '../../common/http/endpoint.decorator';
 import { IMAGE_CACHE_CONTROL, IMAGE_STORAGE, type ImageStorage } from './storage/image-storage';
 
 const IMAGE_HEADERS = [
@@ -20,18 +20,37 @@ const IMAGE_HEADERS = [
  * IMAGE_STORAGE=s3 the URLs point at the bucket, and every name here is simply not found.
  */
 @ApiTags('menu')
-@Public()
 @Controller('uploads')
 export class UploadsController {
   constructor(@Inject(IMAGE_STORAGE) private readonly storage: ImageStorage) {}
 
   @Get(':file')
-  @ApiOperation({
+  @ApiParam({ name: 'file', description: '`<uuid>.<jpg|png|webp>`, as in imageUrl / thumbnailUrl' })
+  @Endpoint({
+    operationId: 'getImage',
+    auth: 'public',
+    guarded: false,
     summary: `A menu image (\`imageUrl\`, \`thumbnailUrl\`) of IMAGE_STORAGE=local, with Cache-Control: ${IMAGE_CACHE_CONTROL}`,
+    success: {
+      status: 200,
+      description: 'the image bytes',
+      content: Object.fromEntries(
+        ['image/jpeg', 'image/png', 'image/webp'].map((type) => [
+          type,
+          { schema: { type: 'string', contentMediaType: type } },
+        ]),
+      ),
+      headers: {
+        'Cache-Control': {
+          description: 'names never change content',
+          schema: { type: 'string', example: IMAGE_CACHE_CONTROL },
+        },
+        ETag: { schema: { type: 'string' } },
+        'Last-Modified': { schema: { type: 'string' } },
+      },
+    },
+    errors: [[ErrorCode.NOT_FOUND, 'no such image (or IMAGE_STORAGE=s3, whose URLs point at the bucket)']],
   })
-  @ApiProduces('image/jpeg', 'image/png', 'image/webp')
-  @ApiOkResponse({ description: 'the image bytes' })
-  @ApiNotFoundResponse({ type: ErrorEnvelopeDto, description: 'NOT_FOUND' })
   async image(@Param('file') file: string, @Res() res: Response): Promise<void> {
     // Only `<uuid>.<jpg|png|webp>`: anything else (a path, `..`, another extension) is simply not found.
     const location = this.storage.localFile?.(file) ?? null;

@@ -1,9 +1,9 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { Response } from 'express';
-import { Public } from '../../common/auth';
+import { Endpoint } from '../../common/http/endpoint.decorator';
 import { RuntimeMetricsSampler } from './runtime-metrics.sampler';
 
 /**
@@ -11,7 +11,6 @@ import { RuntimeMetricsSampler } from './runtime-metrics.sampler';
  * never throttled, and samples the database-backed gauges just before rendering.
  */
 @ApiTags('operations')
-@Public()
 @SkipThrottle()
 @Controller()
 export class MetricsController extends PrometheusController {
@@ -20,14 +19,20 @@ export class MetricsController extends PrometheusController {
   }
 
   @Get()
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'getMetrics',
+    auth: 'public',
+    guarded: false,
     summary: 'Prometheus metrics',
     description:
       'Prometheus text exposition format 0.0.4: `http_request_duration_seconds{method,route,status}`, ' +
       '`table_order_*` business and infrastructure metrics, and the default Node.js process metrics.',
+    success: {
+      status: 200,
+      description: 'Prometheus text format',
+      content: { 'text/plain': { schema: { type: 'string' } } },
+    },
   })
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text format', schema: { type: 'string' } })
   override async index(@Res({ passthrough: true }) response: Response): Promise<string> {
     await this.sampler.sample();
     return (await super.index(response)) as string;

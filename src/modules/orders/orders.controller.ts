@@ -1,21 +1,10 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Auth, CurrentPrincipal, type TablePrincipal } from '../../common/auth';
-import { ErrorEnvelopeDto } from '../../common/errors';
+import { CurrentPrincipal, type TablePrincipal } from '../../common/auth';
+import { ErrorCode } from '../../common/errors';
 import { API_PREFIX } from '../../common/http/api';
+import { Endpoint } from '../../common/http/endpoint.decorator';
 import { ApiUuidParam, uuidParam } from '../../common/http/uuid-param';
 import { CreateOrderDto } from './dto/create-order.dto';
 import { OrderDto } from './dto/order.dto';
@@ -32,26 +21,46 @@ export class OrdersController {
   ) {}
 
   @Post()
-  @Auth('table')
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'placeOrder',
+    auth: 'table',
     summary: 'Place an order for the calling table',
     description:
       'Snapshots each menu’s name and price and the chosen options (group name, name, price) with the notes; a ' +
       'line’s unitPrice is the menu price plus its options. Computes the total, starts the table’s session when none is active ' +
       'and numbers the order per store and business day (Asia/Seoul). With an Idempotency-Key (scoped to the table, ' +
       'kept 24 h) a retry with the same body gets the first response again with `Idempotent-Replayed: true`.',
+    jsonBody: true,
+    success: {
+      status: 201,
+      type: OrderDto,
+      description: 'the order (or, replayed, the first response to this key)',
+      headers: {
+        'Idempotent-Replayed': {
+          description: '`true` on a replayed response',
+          schema: { type: 'string', enum: ['true'] },
+        },
+      },
+    },
+    errors: [
+      [ErrorCode.IDEMPOTENCY_KEY_INVALID, 'the header is empty, over 255 characters or not visible ASCII'],
+      [
+        ErrorCode.OPTION_SELECTION_INVALID,
+        'an option the line’s menu does not offer, one option twice, too few or too many in a group; detail names items.N and the group',
+      ],
+      [ErrorCode.MENU_NOT_FOUND, 'unknown, deleted or another store’s'],
+      [ErrorCode.OPTION_NOT_FOUND, 'unknown or another store’s'],
+      [ErrorCode.MENU_UNAVAILABLE, 'sold out'],
+      [ErrorCode.OPTION_UNAVAILABLE, 'a sold-out option'],
+      [ErrorCode.IDEMPOTENCY_KEY_IN_USE, 'the first request with this key is still running'],
+      [ErrorCode.IDEMPOTENCY_KEY_REUSED, 'same key, other body'],
+    ],
   })
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
     description: '1-255 characters of visible ASCII (0x21-0x7E)',
-  })
-  @ApiCreatedResponse({
-    type: OrderDto,
-    description: 'the order (or, replayed, the first response to this key)',
-    headers: {
-      'Idempotent-Replayed': { description: '`true` on a replayed response', schema: { type: 'string' } },
-    },
+    schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]{1,255}$' },
   })
   @ApiBody({
     type: CreateOrderDto,
@@ -77,26 +86,6 @@ export class OrdersController {
       },
     },
   })
-  @ApiBadRequestResponse({
-    type: ErrorEnvelopeDto,
-    description:
-      'VALIDATION_ERROR, IDEMPOTENCY_KEY_INVALID, OPTION_SELECTION_INVALID (an option the line’s menu does not ' +
-      'offer, one option twice, too few or too many in a group; detail names items.N and the group)',
-  })
-  @ApiNotFoundResponse({
-    type: ErrorEnvelopeDto,
-    description:
-      'MENU_NOT_FOUND (unknown, deleted or another store’s), OPTION_NOT_FOUND (unknown or another store’s)',
-  })
-  @ApiConflictResponse({
-    type: ErrorEnvelopeDto,
-    description:
-      'MENU_UNAVAILABLE (sold out), OPTION_UNAVAILABLE (a sold-out option), IDEMPOTENCY_KEY_IN_USE',
-  })
-  @ApiUnprocessableEntityResponse({
-    type: ErrorEnvelopeDto,
-    description: 'IDEMPOTENCY_KEY_REUSED (same key, other body)',
-  })
   async place(
     @CurrentPrincipal() principal: TablePrincipal,
     @Body() body: CreateOrderDto,
@@ -110,32 +99,36 @@ export class OrdersController {
   }
 
   @Get()
-  @Auth('table')
-  @ApiOperation({ summary: 'The calling table’s orders in its active session, oldest first' })
-  @ApiOkResponse({ type: TableOrdersDto })
+  @Endpoint({
+    operationId: 'listTableOrders',
+    auth: 'table',
+    summary: 'The calling table’s orders in its active session, oldest first',
+    success: {
+      status: 200,
+      type: TableOrdersDto,
+      description: 'the active session (or null) and its orders',
+    },
+  })
   tableOrders(@CurrentPrincipal() principal: TablePrincipal): Promise<TableOrdersDto> {
     return this.orders.tableOrders(principal);
   }
 
   @Delete(':id')
-  @Auth('table')
   @ApiUuidParam()
   @HttpCode(204)
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'cancelOrder',
+    auth: 'table',
     summary: 'Cancel one of the calling table’s own orders while it is PENDING',
     description:
       'Exactly as an admin deletion: gone from every list, the total drops, `order_deleted` is sent, and the audit ' +
       'records that the table did it. Once the kitchen moved it to PREPARING (or COMPLETED) it is 409.',
-  })
-  @ApiNoContentResponse({ description: 'cancelled' })
-  @ApiBadRequestResponse({ type: ErrorEnvelopeDto, description: 'VALIDATION_ERROR' })
-  @ApiNotFoundResponse({
-    type: ErrorEnvelopeDto,
-    description: 'ORDER_NOT_FOUND: another table’s order, or one already archived by 이용 완료',
-  })
-  @ApiConflictResponse({
-    type: ErrorEnvelopeDto,
-    description: 'ORDER_NOT_CANCELLABLE (PREPARING or COMPLETED)',
+    validates: true,
+    success: { status: 204, description: 'cancelled' },
+    errors: [
+      [ErrorCode.ORDER_NOT_FOUND, 'another table’s order, or one already archived by 이용 완료'],
+      [ErrorCode.ORDER_NOT_CANCELLABLE, 'PREPARING or COMPLETED'],
+    ],
   })
   cancel(@CurrentPrincipal() principal: TablePrincipal, @Param('id', uuidParam()) id: string): Promise<void> {
     return this.orders.cancel(principal, id);

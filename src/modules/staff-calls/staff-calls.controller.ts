@@ -1,15 +1,10 @@
 import { Body, Controller, Get, Post, Res } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Auth, CurrentPrincipal, type TablePrincipal } from '../../common/auth';
-import { ErrorEnvelopeDto } from '../../common/errors';
+import { CurrentPrincipal, type TablePrincipal } from '../../common/auth';
+import { ErrorCode } from '../../common/errors';
 import { API_PREFIX } from '../../common/http/api';
+import { Endpoint } from '../../common/http/endpoint.decorator';
 import { CreateStaffCallDto, StaffCallDto } from './dto/staff-call.dto';
 import { StaffCallsService } from './staff-calls.service';
 
@@ -19,19 +14,24 @@ export class StaffCallsController {
   constructor(private readonly calls: StaffCallsService) {}
 
   @Post()
-  @Auth('table')
-  @ApiOperation({
+  @Endpoint({
+    operationId: 'callStaff',
+    auth: 'table',
     summary: '직원 호출: call staff to the calling table',
     description:
       'Opens a call and sends `staff_call` to the store’s admin streams and the table’s own stream. While the ' +
       'table has an OPEN call with the same reason, that call is answered again (200), unchanged (its first ' +
       'message kept), and nothing is created or sent: ten presses make one call and one event.',
-  })
-  @ApiCreatedResponse({ type: StaffCallDto, description: 'a new call' })
-  @ApiOkResponse({ type: StaffCallDto, description: 'the table’s open call with this reason, unchanged' })
-  @ApiBadRequestResponse({
-    type: ErrorEnvelopeDto,
-    description: 'VALIDATION_ERROR (reason not one of the list, message over 100 characters)',
+    jsonBody: true,
+    success: [
+      { status: 201, type: StaffCallDto, description: 'a new call' },
+      { status: 200, type: StaffCallDto, description: 'the table’s open call with this reason, unchanged' },
+    ],
+    errors: [
+      [ErrorCode.VALIDATION_ERROR, 'reason not one of the list, message over 100 characters'],
+      [ErrorCode.TABLE_NOT_FOUND, 'the table was deleted while its token was still valid (up to 60 s)'],
+      [ErrorCode.CONFLICT, 'the open call kept being resolved between presses; press again'],
+    ],
   })
   async press(
     @CurrentPrincipal() principal: TablePrincipal,
@@ -44,9 +44,12 @@ export class StaffCallsController {
   }
 
   @Get()
-  @Auth('table')
-  @ApiOperation({ summary: 'The calling table’s open calls, oldest first' })
-  @ApiOkResponse({ type: [StaffCallDto] })
+  @Endpoint({
+    operationId: 'listTableStaffCalls',
+    auth: 'table',
+    summary: 'The calling table’s open calls, oldest first',
+    success: { status: 200, type: [StaffCallDto], description: 'the open calls' },
+  })
   tableCalls(@CurrentPrincipal() principal: TablePrincipal): Promise<StaffCallDto[]> {
     return this.calls.tableCalls(principal);
   }

@@ -18,7 +18,7 @@ export class AdminSummaryDto {
 
 class TokenDto {
   @ApiProperty({ description: 'RS256 JWT for `Authorization: Bearer …`' }) accessToken: string;
-  @ApiProperty({ example: 'Bearer' }) tokenType: 'Bearer';
+  @ApiProperty({ enum: ['Bearer'] }) tokenType: 'Bearer';
   @ApiProperty({ type: 'integer', example: 57600, description: 'seconds until the token expires' })
   expiresIn: number;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Max, Min } from 'class-validator';
 import { ByteLength } from './max-bytes.validator';
+import { ClosedSchema } from '../../../common/http/closed-schema.decorator';
 
 /** bcrypt's input limit: a longer password is a 400, never truncated. */
 export const BCRYPT_MAX_BYTES = 72;
@@ -8,6 +9,7 @@ export const BCRYPT_MAX_BYTES = 72;
 // Login DTOs check shape only. Whether a store, user or table exists is answered by 401 AUTH_FAILED alone,
 // so the format rules of creation (username pattern, 8-byte minimum) are not repeated here.
 
+@ClosedSchema()
 export class TableLoginDto {
   @ApiProperty({ example: 'demo' })
   @IsString()
@@ -26,6 +28,7 @@ export class TableLoginDto {
   password: string;
 }
 
+@ClosedSchema()
 export class AdminLoginDto {
   @ApiProperty({ example: 'demo' })
   @IsString()
@@ -43,6 +46,7 @@ export class AdminLoginDto {
   password: string;
 }
 
+@ClosedSchema()
 export class SuperadminLoginDto {
   @ApiProperty({ example: 'platform-root' })
   @IsString()

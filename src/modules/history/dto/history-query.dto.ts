@@ -47,6 +47,7 @@ const toInt = ({ value }: { value: unknown }): unknown =>
 
 export class HistoryQueryDto {
   @ApiPropertyOptional({
+    format: 'date',
     example: '2026-11-15',
     description:
       'First day (inclusive), YYYY-MM-DD in Asia/Seoul. Default: 6 days before `to`, so the default window is 7 days.',
@@ -56,6 +57,7 @@ export class HistoryQueryDto {
   from?: string;
 
   @ApiPropertyOptional({
+    format: 'date',
     example: '2026-11-21',
     description: 'Last day (inclusive), YYYY-MM-DD in Asia/Seoul. Default: today in Asia/Seoul.',
   })

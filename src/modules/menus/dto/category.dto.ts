@@ -1,10 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsString, IsUUID, Length } from 'class-validator';
+import { ClosedSchema } from '../../../common/http/closed-schema.decorator';
 
 export const trim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
 
+@ClosedSchema()
 export class CreateCategoryDto {
   @ApiProperty({ minLength: 1, maxLength: 50, example: 'Mains', description: 'unique in the store; trimmed' })
   @Transform(trim)
@@ -13,8 +15,10 @@ export class CreateCategoryDto {
   name: string;
 }
 
+@ClosedSchema()
 export class UpdateCategoryDto extends CreateCategoryDto {}
 
+@ClosedSchema()
 export class ReorderCategoriesDto {
   @ApiProperty({
     type: [String],

@@ -16,6 +16,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { trim } from './category.dto';
+import { ClosedSchema } from '../../../common/http/closed-schema.decorator';
 
 export const MAX_PRICE = 10_000_000;
 export const MAX_OPTION_GROUPS_PER_MENU = 10;
@@ -42,6 +43,7 @@ const OPTION_GROUP_IDS_DOC: {
 const trimDescription = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() || null : value;
 
+@ClosedSchema()
 export class CreateMenuDto {
   @ApiProperty({ format: 'uuid', description: 'a category of the caller store' })
   @IsUUID('all')
@@ -71,12 +73,15 @@ export class CreateMenuDto {
   @MaxLength(1000)
   description?: string | null;
 
-  @ApiPropertyOptional({ default: true, description: 'false = sold out' })
+  @ApiPropertyOptional({ description: 'false = sold out; true when left out' })
   @ValidateIf((o: CreateMenuDto) => o.isAvailable !== undefined)
   @IsBoolean()
   isAvailable?: boolean;
 
-  @ApiPropertyOptional({ ...OPTION_GROUP_IDS_DOC, default: [] })
+  @ApiPropertyOptional({
+    ...OPTION_GROUP_IDS_DOC,
+    description: `${OPTION_GROUP_IDS_DOC.description}; none when left out`,
+  })
   @ValidateIf((o: CreateMenuDto) => o.optionGroupIds !== undefined)
   @Transform(lowerCaseIds)
   @IsArray()
@@ -90,6 +95,7 @@ export class CreateMenuDto {
  * Any field of the create body; absent fields stay as they are. `description: null` clears the description;
  * null is refused for the other fields (@ValidateIf instead of @IsOptional, which would let null through).
  */
+@ClosedSchema()
 export class UpdateMenuDto {
   @ApiPropertyOptional({
     format: 'uuid',
@@ -145,6 +151,7 @@ export class ListMenusQueryDto {
   categoryId?: string;
 }
 
+@ClosedSchema()
 export class ReorderMenusDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID('all')

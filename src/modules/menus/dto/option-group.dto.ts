@@ -17,11 +17,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { trim } from './category.dto';
+import { ClosedSchema } from '../../../common/http/closed-schema.decorator';
 
 export const MAX_OPTION_PRICE = 1_000_000;
 export const MAX_OPTIONS_PER_GROUP = 30;
 export const MAX_SELECT = 20;
 
+@ClosedSchema()
 export class CreateOptionDto {
   @ApiProperty({
     minLength: 1,
@@ -46,13 +48,14 @@ export class CreateOptionDto {
   @Max(MAX_OPTION_PRICE)
   price: number;
 
-  @ApiPropertyOptional({ default: true, description: 'false = this choice is sold out' })
+  @ApiPropertyOptional({ description: 'false = this choice is sold out; true when left out' })
   @ValidateIf((o: CreateOptionDto) => o.isAvailable !== undefined)
   @IsBoolean()
   isAvailable?: boolean;
 }
 
 /** Any field of the create body; absent fields stay as they are. */
+@ClosedSchema()
 export class UpdateOptionDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 50, description: 'unique in its group; trimmed' })
   @ValidateIf((o: UpdateOptionDto) => o.name !== undefined)
@@ -79,6 +82,7 @@ const optionName = (o: unknown): unknown =>
     ? (o as { name: string }).name
     : o;
 
+@ClosedSchema()
 export class CreateOptionGroupDto {
   @ApiProperty({ minLength: 1, maxLength: 50, example: '맵기', description: 'unique in the store; trimmed' })
   @Transform(trim)
@@ -132,6 +136,7 @@ export class CreateOptionGroupDto {
 }
 
 /** Any of name, minSelect, maxSelect; the resulting minSelect <= maxSelect must hold (else 400). */
+@ClosedSchema()
 export class UpdateOptionGroupDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 50, description: 'unique in the store; trimmed' })
   @ValidateIf((o: UpdateOptionGroupDto) => o.name !== undefined)
@@ -155,6 +160,7 @@ export class UpdateOptionGroupDto {
   maxSelect?: number;
 }
 
+@ClosedSchema()
 export class ReorderOptionsDto {
   @ApiProperty({
     type: [String],

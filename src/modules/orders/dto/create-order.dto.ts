@@ -16,6 +16,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { ClosedSchema } from '../../../common/http/closed-schema.decorator';
 
 export const MAX_LINE_NOTE = 100;
 export const MAX_ORDER_NOTE = 200;
@@ -41,6 +42,7 @@ const lowerCaseIds = ({ value }: { value: unknown }): unknown =>
 
 const NOTE_CHARACTERS = { message: 'must not contain control characters other than line feed' };
 
+@ClosedSchema()
 export class OrderLineDto {
   @ApiProperty({ format: 'uuid' })
   @IsUUID()
@@ -56,9 +58,8 @@ export class OrderLineDto {
     type: [String],
     format: 'uuid',
     maxItems: MAX_LINE_OPTIONS,
-    default: [],
     description:
-      'options of the groups this menu lists, each at most once, per group between its minSelect and maxSelect ' +
+      'none when left out; options of the groups this menu lists, each at most once, per group between its minSelect and maxSelect ' +
       '(a group left out counts as 0 chosen): else 400 OPTION_SELECTION_INVALID; unknown or foreign: 404 ' +
       'OPTION_NOT_FOUND; sold out: 409 OPTION_UNAVAILABLE',
     example: ['5021b1aa-af83-4f83-8253-6e7f8091a2b3', '0b7c3c55-5a3e-4a3e-9d0e-1f2a3b4c5d6e'],
@@ -93,6 +94,7 @@ function lineIdentity(line: unknown): unknown {
   return JSON.stringify([l.menuId.toLowerCase(), options, typeof l.note === 'string' ? l.note : '']);
 }
 
+@ClosedSchema()
 export class CreateOrderDto {
   @ApiProperty({
     type: [OrderLineDto],

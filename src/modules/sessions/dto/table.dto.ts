@@ -1,9 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, IsUUID, Max, Min } from 'class-validator';
 import { ByteLength } from '../../auth/dto/max-bytes.validator';
 import { OrderDto } from '../../orders/dto/order.dto';
 import { StaffCallDto } from '../../staff-calls/dto/staff-call.dto';
+import { ClosedSchema } from '../../../common/http/closed-schema.decorator';
 
+@ClosedSchema()
 export class CreateTableDto {
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 999, example: 7 })
   @IsInt()
@@ -18,6 +20,7 @@ export class CreateTableDto {
   password: string;
 }
 
+@ClosedSchema()
 export class UpdateTablePasswordDto {
   @ApiProperty({
     minLength: 4,
@@ -45,7 +48,7 @@ export class ActiveSessionSummaryDto {
 export class DashboardTableDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ type: 'integer', example: 7 }) number: number;
-  @ApiPropertyOptional({
+  @ApiProperty({
     type: ActiveSessionSummaryDto,
     nullable: true,
     description: 'null when the table is idle',
@@ -67,12 +70,14 @@ export class CompletedSessionDto {
   @ApiProperty({ type: 'integer', example: 54000, description: 'won' }) totalAmount: number;
 }
 
+@ClosedSchema()
 export class MoveTableDto {
   @ApiProperty({ format: 'uuid', description: 'a table of the store without an active session' })
   @IsUUID()
   toTableId: string;
 }
 
+@ClosedSchema()
 export class MergeTableDto {
   @ApiProperty({ format: 'uuid', description: 'a table of the store with an active session' })
   @IsUUID()

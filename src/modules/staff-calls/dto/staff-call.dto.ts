@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ClosedSchema } from '../../../common/http/closed-schema.decorator';
 
 export const STAFF_CALL_REASONS = ['CALL', 'WATER', 'CUTLERY', 'NAPKINS', 'BILL', 'OTHER'] as const;
 export type StaffCallReason = (typeof STAFF_CALL_REASONS)[number];
@@ -12,6 +13,7 @@ export type StaffCallStatus = (typeof STAFF_CALL_STATUSES)[number];
 const trimMessage = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() || undefined : value;
 
+@ClosedSchema()
 export class CreateStaffCallDto {
   @ApiProperty({
     enum: STAFF_CALL_REASONS,

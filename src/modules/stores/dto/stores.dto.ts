@@ -1,7 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsString, Length, Matches } from 'class-validator';
 import { ByteLength } from '../../auth/dto/max-bytes.validator';
+import { ClosedSchema } from '../../../common/http/closed-schema.decorator';
 
+@ClosedSchema()
 export class CreateStoreDto {
   @ApiProperty({ example: 'gangnam-1', pattern: '^[a-z0-9-]{3,30}$' })
   @IsString()
@@ -15,6 +17,7 @@ export class CreateStoreDto {
   name: string;
 }
 
+@ClosedSchema()
 export class CreateAdminDto {
   @ApiProperty({ example: 'manager', pattern: '^[a-z0-9._-]{3,30}$' })
   @IsString()
@@ -27,6 +30,7 @@ export class CreateAdminDto {
   password: string;
 }
 
+@ClosedSchema()
 export class UpdateAdminDto {
   @ApiProperty({ description: 'false deactivates the admin and revokes their tokens within 60 s' })
   @IsBoolean()
