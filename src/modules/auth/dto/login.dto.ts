@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Max, Min } from 'class-validator';
-import { ByteLength } from './max-bytes.validator';
+import { ByteLength } from '../../../common/validation/byte-length.validator';
 
 /** bcrypt's input limit: a longer password is a 400, never truncated. */
 export const BCRYPT_MAX_BYTES = 72;

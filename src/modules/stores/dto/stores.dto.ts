@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsString, Length, Matches } from 'class-validator';
-import { ByteLength } from '../../auth/dto/max-bytes.validator';
+import { ByteLength } from '../../../common/validation/byte-length.validator';
 
 export class CreateStoreDto {
   @ApiProperty({ example: 'gangnam-1', pattern: '^[a-z0-9-]{3,30}$' })
