@@ -589,6 +589,21 @@ export function summarizeLogs(lines: LogLine[], dependency: string): LogSummary 
   };
 }
 
+/** What a fault test's report shows of the child instance's log: counts, the outage's two lines, any error line. */
+export function logSummary(log: LogSummary): Record<string, unknown> {
+  return {
+    lines: log.lines,
+    error: log.error,
+    warn: log.warn,
+    withStack: log.withStack,
+    access503ByLevel: log.access503ByLevel,
+    otherWarnings: log.otherWarnings,
+    outageStarted: log.outageStarted.map((l) => l.reason),
+    outageEndedAfterMs: log.outageEnded.map((l) => l.durationMs),
+    ...(log.errors.length > 0 ? { errors: log.errors } : {}),
+  };
+}
+
 /** `table_order_dependency_up` and `table_order_dependency_outages_total` of `dependency` on one instance. */
 export async function dependencyMetrics(
   url: string,
