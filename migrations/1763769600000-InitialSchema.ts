@@ -4,7 +4,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * The whole data model. Tenant integrity is enforced by the database, not only by services: every child row
  * carries store_id, and composite foreign keys (store_id, x_id) → x(store_id, id) make a row of one store
  * unable to point at another store's table, session, category or menu. Constraint names are mapped to API
- * error codes in src/common/errors/error-codes.ts.
+ * error codes in src/common/errors/constraint-errors.ts.
  */
 export class InitialSchema1763769600000 implements MigrationInterface {
   name = 'InitialSchema1763769600000';

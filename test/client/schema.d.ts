@@ -9193,7 +9193,7 @@ export interface operations {
                     } & WithRequired<components["schemas"]["ErrorEnvelopeDto"], "status" | "error_code">;
                 };
             };
-            /** @description MENU_NOT_FOUND: unknown, deleted or another store’s; OPTION_NOT_FOUND: unknown or another store’s */
+            /** @description MENU_NOT_FOUND: unknown, deleted or another store’s; OPTION_NOT_FOUND: unknown or another store’s; TABLE_NOT_FOUND: the table was deleted while its token was still accepted */
             404: {
                 headers: {
                     /** @description the incoming X-Request-Id when it is 1-128 characters of [A-Za-z0-9._:-], else a generated one */
@@ -9205,7 +9205,7 @@ export interface operations {
                         /** @enum {integer} */
                         status: 404;
                         /** @enum {string} */
-                        error_code: "MENU_NOT_FOUND" | "OPTION_NOT_FOUND";
+                        error_code: "MENU_NOT_FOUND" | "OPTION_NOT_FOUND" | "TABLE_NOT_FOUND";
                     } & WithRequired<components["schemas"]["ErrorEnvelopeDto"], "status" | "error_code">;
                 };
             };

@@ -97,4 +97,43 @@ describe('contract edges: what a client may send', () => {
       .expect(400);
     expect(res.body.detail).toBe('price must be an integer number');
   });
+
+  it('a table deleted while its token is still accepted gets 404 TABLE_NOT_FOUND for an order or a call, not a 500', async () => {
+    const fx = await storeFixture(t, 3);
+    const category = await createCategory(t.dataSource, fx.store.id);
+    const menu = await createMenu(t.dataSource, fx.store.id, category.id);
+    // Each token's version is now cached by this instance, which is why it outlives its table for a few seconds.
+    for (const table of fx.tables) {
+      await t
+        .http()
+        .get('/api/v1/auth/me')
+        .set(...bearer(table.token))
+        .expect(200);
+    }
+    await t.dataSource.query(`DELETE FROM tables WHERE store_id = $1`, [fx.store.id]);
+    const order = { items: [{ menuId: menu.id, quantity: 1 }] };
+    const answers = [
+      await t
+        .http()
+        .post('/api/v1/orders')
+        .set(...bearer(fx.tables[0].token))
+        .set('Idempotency-Key', 'after-delete')
+        .send(order),
+      await t
+        .http()
+        .post('/api/v1/orders')
+        .set(...bearer(fx.tables[1].token))
+        .send(order),
+      await t
+        .http()
+        .post('/api/v1/staff-calls')
+        .set(...bearer(fx.tables[2].token))
+        .send({ reason: 'WATER' }),
+    ];
+    expect(answers.map((res) => [res.status, res.body.error_code])).toEqual([
+      [404, 'TABLE_NOT_FOUND'],
+      [404, 'TABLE_NOT_FOUND'],
+      [404, 'TABLE_NOT_FOUND'],
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TransactionService } from '../../src/database/transaction.service';
 import { TokenRevocationService } from '../../src/modules/auth/token-revocation.service';
-import { EventRetention } from '../../src/modules/events/event-retention.service';
+import { EventRetention } from '../../src/modules/events/event-retention';
 import type { EventType } from '../../src/modules/events/event-types';
 import { OutboxService } from '../../src/modules/events/outbox.service';
 import { SseService } from '../../src/modules/events/sse.service';

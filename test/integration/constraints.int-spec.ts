@@ -211,10 +211,16 @@ describe('database constraints (real PostgreSQL)', () => {
     await rejects(insert, [storeA.id, 1, 'new_order'], 'uq_events_store_seq');
   });
 
-  it('idempotency keys: one claim per table and key', async () => {
+  it('idempotency keys: one claim per table and key, and only for a table that exists', async () => {
     const insert = `INSERT INTO idempotency_keys (table_id, key, store_id, request_hash, expires_at)
                     VALUES ($1, 'k-1', $2, repeat('a', 64), now() + interval '1 day')`;
     await t.dataSource.query(insert, [tableA.id, storeA.id]);
     await rejects(insert, [tableA.id, storeA.id], 'idempotency_keys_pkey');
+    // PostgreSQL's own name for the foreign key; CONSTRAINT_ERRORS maps it (an order from a just-deleted table).
+    await rejects(
+      insert,
+      ['00000000-0000-4000-8000-000000000000', storeA.id],
+      'idempotency_keys_table_id_fkey',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { OutboxRelay } from '../../src/modules/events/outbox-relay.service';
+import { OutboxRelay } from '../../src/modules/events/outbox-relay';
 import { createCategory, createMenu } from '../factories';
 import { createTestEnv, SERVICES, startApp, TestApp, TestEnv } from '../utils/app';
 import { bearer, StoreFixture, storeFixture } from '../utils/auth';

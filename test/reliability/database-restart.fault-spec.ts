@@ -22,6 +22,7 @@ import {
   report,
   startLoad,
   storeWithMenu,
+  logSummary,
   summarizeLogs,
   tally,
 } from './support';
@@ -181,17 +182,7 @@ describe('reliability: PostgreSQL restart under load', () => {
       events,
       integrity: check,
       // the child instance's log from just before the stop on, and its metric
-      log: {
-        lines: log.lines,
-        error: log.error,
-        warn: log.warn,
-        withStack: log.withStack,
-        access503ByLevel: log.access503ByLevel,
-        otherWarnings: log.otherWarnings,
-        outageStarted: log.outageStarted.map((l) => l.reason),
-        outageEndedAfterMs: log.outageEnded.map((l) => l.durationMs),
-        ...(log.errors.length > 0 ? { errors: log.errors } : {}),
-      },
+      log: logSummary(log),
       readinessOfChild: probe.sequence(),
       dependencyMetric: { before: metricsBefore, during: metricsDuring, after: metricsAfter },
       runtimeMs: Date.now() - began,

@@ -14,6 +14,7 @@ import {
   placeOrder,
   ReadinessWatch,
   report,
+  logSummary,
   summarizeLogs,
   tally,
 } from './support';
@@ -271,17 +272,7 @@ describe('reliability: Redis outage', () => {
       events: { openedBefore: eventsBefore, openedDuring: eventsDuring },
       integrity: check,
       // the child instance's log from the stop on, and the metric on [in-process, child]
-      log: {
-        lines: log.lines,
-        error: log.error,
-        warn: log.warn,
-        withStack: log.withStack,
-        access503ByLevel: log.access503ByLevel,
-        otherWarnings: log.otherWarnings,
-        outageStarted: log.outageStarted.map((l) => l.reason),
-        outageEndedAfterMs: log.outageEnded.map((l) => l.durationMs),
-        ...(log.errors.length > 0 ? { errors: log.errors } : {}),
-      },
+      log: logSummary(log),
       dependencyMetric: { before: metricsBefore, during: metricsDuring, after: metricsAfter },
       runtimeMs: Date.now() - began,
     });

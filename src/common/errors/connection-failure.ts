@@ -1,3 +1,6 @@
+import { ErrorCode } from './error-codes';
+import type { RenderedError } from './rendered-error';
+
 /** Socket-level error codes (Node) of a dependency that cannot be reached or dropped the connection. */
 const SOCKET_CODES = new Set([
   'ECONNREFUSED',
@@ -53,4 +56,18 @@ export function isConnectionFailure(error: unknown): boolean {
     current = e.driverError ?? e.cause;
   }
   return false;
+}
+
+/**
+ * The database (or its pool) is unreachable or dropped the connection: 503 with Retry-After. A transaction cut off
+ * before COMMIT rolled back; orders are safe to retry with their Idempotency-Key either way.
+ */
+export function translateConnectionFailure(exception: unknown): RenderedError | undefined {
+  if (!isConnectionFailure(exception)) return undefined;
+  return {
+    status: 503,
+    code: ErrorCode.SERVICE_UNAVAILABLE,
+    detail: 'a required dependency is unavailable; try again shortly',
+    headers: { 'Retry-After': '1' },
+  };
 }

@@ -4,7 +4,7 @@ import { Logger, type INestApplication, type LoggerService } from '@nestjs/commo
 import { ServerRMQ, type CustomStrategy, type RmqOptions } from '@nestjs/microservices';
 import type { AppConfig } from '../../config';
 import { DependencyStatus } from '../metrics/dependency-status';
-import { EventHub } from './event-hub.service';
+import { EventHub } from './event-hub';
 import { EVENTS_EXCHANGE } from './event-types';
 
 /** How long start-up waits for the broker before carrying on without it (it binds once RabbitMQ is back). */

@@ -4,7 +4,7 @@ import type { ConfirmChannel } from 'amqplib';
 import { Subject } from 'rxjs';
 import { AppConfig } from '../../config';
 import type { DependencyStatus } from '../metrics/dependency-status';
-import { EventHub } from './event-hub.service';
+import { EventHub } from './event-hub';
 import { EVENT_ROUTING_KEYS, EVENTS_EXCHANGE, type BusEvent } from './event-types';
 
 /** How long the relay waits for the broker to confirm a batch before it leaves the rows for the next try. */

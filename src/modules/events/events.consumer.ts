@@ -1,7 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload, RmqContext, Transport } from '@nestjs/microservices';
 import type { Channel, Message } from 'amqplib';
-import { EventHub } from './event-hub.service';
+import { EventHub } from './event-hub';
 import type { BusEvent } from './event-types';
 
 /**

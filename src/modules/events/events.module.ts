@@ -4,17 +4,17 @@ import { AppConfig } from '../../config';
 import { AuthModule } from '../auth/auth.module';
 import { DependencyStatus } from '../metrics/dependency-status';
 import { EventBus, InProcessEventBus, RabbitMqEventBus } from './event-bus';
-import { EventHub } from './event-hub.service';
-import { EventRetention } from './event-retention.service';
+import { EventHub } from './event-hub';
+import { EventRetention } from './event-retention';
 import { EventsConsumer } from './events.consumer';
 import { EventsController } from './events.controller';
-import { OutboxRelay } from './outbox-relay.service';
+import { OutboxRelay } from './outbox-relay';
 import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
 import { SseTicketMiddleware } from './sse-ticket.middleware';
 import { SseTicketService } from './sse-ticket.service';
 import { SseService } from './sse.service';
-import { StreamLimits } from './stream-limits.service';
+import { StreamLimits } from './stream-limits';
 
 /**
  * Live events: the outbox (written by the business transactions), the relay that publishes it, the bus

@@ -11,10 +11,10 @@ import { AppError } from '../../common/errors';
 import { AppConfig } from '../../config';
 import { TokenRevocationService } from '../auth/token-revocation.service';
 import { MetricsService } from '../metrics/metrics.service';
-import { EventHub } from './event-hub.service';
+import { EventHub } from './event-hub';
 import type { BusEvent } from './event-types';
 import { SseStream } from './sse-stream';
-import { StreamLimits } from './stream-limits.service';
+import { StreamLimits } from './stream-limits';
 
 /** How often open streams are checked against token revocation and re-counted in Redis. */
 export const SWEEP_MS = 20_000;

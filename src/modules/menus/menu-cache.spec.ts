@@ -1,6 +1,5 @@
 import type { Cache } from 'cache-manager';
 import { Keyv } from 'keyv';
-import type { AppConfig } from '../../config';
 import type { MetricsService } from '../metrics/metrics.service';
 import { MenuCache } from './menu-cache';
 import { detectImageType } from './storage/image-type';
@@ -9,16 +8,11 @@ describe('MenuCache', () => {
   let store: Keyv;
   let metrics: { cacheRequest: jest.Mock };
   let cache: MenuCache;
-  const config = { redis: { keyPrefix: 'p:' } } as AppConfig;
 
   beforeEach(() => {
     store = new Keyv();
     metrics = { cacheRequest: jest.fn() };
-    cache = new MenuCache(
-      { stores: [store] } as unknown as Cache,
-      config,
-      metrics as unknown as MetricsService,
-    );
+    cache = new MenuCache({ stores: [store] } as unknown as Cache, metrics as unknown as MetricsService);
   });
   afterEach(() => cache.onModuleDestroy());
 
@@ -31,7 +25,7 @@ describe('MenuCache', () => {
       ['menu', 'miss'],
       ['menu', 'hit'],
     ]);
-    expect(await store.get('p:s1:menu:view')).toMatchObject({ body: '{"categories":[]}' });
+    expect(await store.get('s1:menu:view')).toMatchObject({ body: '{"categories":[]}' });
   });
 
   it('invalidation is per store', async () => {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { createClient, createKeyv } from '@keyv/redis';
 import type { Cache } from 'cache-manager';
-import type { Keyv } from 'keyv';
-import { AppConfig } from '../../config';
+import type Redis from 'ioredis';
+import { Keyv } from 'keyv';
+import { RedisKeyvStore } from '../../common/redis/redis-keyv-store';
 import { MetricsService } from '../metrics/metrics.service';
 
 /** Seeds: cache-aside, TTL 5 minutes plus explicit deletion on every change. */
@@ -22,40 +22,22 @@ interface CachedMenu {
 }
 
 /**
- * The Keyv store behind CACHE_MANAGER when REDIS_URL is set. The client is connected at once and reconnects
- * forever in the background with its offline queue disabled, so while Redis is down every command fails in
- * about a millisecond instead of queueing (node-redis' default) or reconnecting inside each call (what
- * @keyv/redis does with a client it created itself, ~connectTimeout per call). Errors are thrown, not
- * swallowed, so MenuCache can count and log them.
+ * The Keyv store behind CACHE_MANAGER when REDIS_URL is set: the instance's one Redis client (RedisModule), with its
+ * key prefix, its reconnect loop and its outage reporting. That client has no offline queue, so while Redis is down
+ * every cache call fails at once and the read goes to the database. Errors are thrown, not swallowed, so MenuCache
+ * can count and log them.
  */
-export function createRedisMenuStore(config: AppConfig): Keyv {
-  const logger = new Logger('MenuCacheRedis');
-  const client = createClient({
-    url: config.redis.url,
-    disableOfflineQueue: true,
-    socket: { connectTimeout: 2000, reconnectStrategy: (attempt: number) => Math.min(attempt * 200, 2000) },
-  });
-  let down = false;
-  client.on('error', (error: Error) => {
-    if (!down)
-      logger.warn({ err: error.message }, 'menu cache: redis unavailable, reading from the database');
-    down = true;
-  });
-  client.on('ready', () => {
-    if (down) logger.log('menu cache: redis reconnected');
-    down = false;
-  });
-  client.connect().catch(() => undefined);
-  const keyv = createKeyv(client, { throwOnErrors: true, throwOnConnectError: true });
-  // Failures reach MenuCache as rejections; the event copies would otherwise be unhandled 'error' events.
+export function createRedisMenuStore(redis: Redis): Keyv {
+  const keyv = new Keyv(new RedisKeyvStore(redis), { useKeyPrefix: false, throwOnErrors: true });
+  // Failures reach MenuCache as rejections; Keyv's 'error' event copies would otherwise be unhandled.
   keyv.on('error', () => undefined);
-  (keyv.store as { on?: (event: string, fn: () => void) => void }).on?.('error', () => undefined);
   return keyv;
 }
 
 /**
- * Cache-aside for GET /api/v1/menu, one entry per store: `<prefix><storeId>:menu:view` holds the exact response
- * body, `<prefix><storeId>:menu:generation` a random token replaced on every change.
+ * Cache-aside for GET /api/v1/menu, one entry per store: `<storeId>:menu:view` holds the exact response body,
+ * `<storeId>:menu:generation` a random token replaced on every change (on Redis both under REDIS_KEY_PREFIX, which
+ * the client adds).
  *
  * An explicit service-level cache rather than CacheInterceptor: the interceptor keys by URL, which is the same
  * for every store (the store comes from the token), cannot be invalidated by the writes that change a store's
@@ -71,7 +53,6 @@ export function createRedisMenuStore(config: AppConfig): Keyv {
 export class MenuCache implements OnModuleDestroy {
   private readonly logger = new Logger(MenuCache.name);
   private readonly store: Keyv;
-  private readonly prefix: string;
   /** Stores whose invalidation failed (Redis down): retried until it succeeds, and never read from meanwhile. */
   private readonly pending = new Set<string>();
   private retryTimer?: NodeJS.Timeout;
@@ -81,23 +62,20 @@ export class MenuCache implements OnModuleDestroy {
     // cache-manager's own get/mget swallow store errors (they return "not found"); the store itself throws them,
     // which is what the hit/miss/error metric and the fallback need. It is the store CacheModule configured.
     @Inject(CACHE_MANAGER) cache: Cache,
-    config: AppConfig,
     private readonly metrics: MetricsService,
   ) {
     this.store = cache.stores[0];
-    this.prefix = config.redis.keyPrefix;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  // The Redis connection is RedisModule's, closed at application shutdown; only the retry timer is ours.
+  onModuleDestroy(): void {
     clearInterval(this.retryTimer);
-    // The Redis store owns its own connection (and its reconnect loop): close it with the module.
-    await this.store.disconnect().catch(() => undefined);
   }
 
   private keys(storeId: string): { value: string; generation: string } {
     return {
-      value: `${this.prefix}${storeId}:menu:view`,
-      generation: `${this.prefix}${storeId}:menu:generation`,
+      value: `${storeId}:menu:view`,
+      generation: `${storeId}:menu:generation`,
     };
   }
 

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CacheModule, type CacheModuleOptions } from '@nestjs/cache-manager';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type Redis from 'ioredis';
+import { REDIS } from '../../common/redis/redis.module';
 import { AppConfig } from '../../config';
 import { CategoriesController } from './categories.controller';
 import { CategoriesService } from './categories.service';
@@ -26,13 +28,13 @@ import { UploadsController } from './uploads.controller';
 @Module({
   imports: [
     TypeOrmModule.forFeature([MenuCategoryEntity, MenuEntity]),
-    // The cache store is chosen here, once: Redis (shared by every instance, so an invalidation on one is seen
-    // by all) when REDIS_URL is set, otherwise cache-manager's in-process store.
+    // The cache store is chosen here, once: the shared Redis client (every instance sees an invalidation made on
+    // one) when REDIS_URL is set, otherwise cache-manager's in-process store.
     CacheModule.registerAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig): CacheModuleOptions =>
-        config.redis.url
-          ? { ttl: MENU_CACHE_TTL_MS, stores: [createRedisMenuStore(config)] }
+      inject: [REDIS],
+      useFactory: (redis: Redis | null): CacheModuleOptions =>
+        redis
+          ? { ttl: MENU_CACHE_TTL_MS, stores: [createRedisMenuStore(redis)] }
           : { ttl: MENU_CACHE_TTL_MS },
     }),
   ],

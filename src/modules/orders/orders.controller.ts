@@ -50,6 +50,7 @@ export class OrdersController {
       ],
       [ErrorCode.MENU_NOT_FOUND, 'unknown, deleted or another store’s'],
       [ErrorCode.OPTION_NOT_FOUND, 'unknown or another store’s'],
+      [ErrorCode.TABLE_NOT_FOUND, 'the table was deleted while its token was still accepted'],
       [ErrorCode.MENU_UNAVAILABLE, 'sold out'],
       [ErrorCode.OPTION_UNAVAILABLE, 'a sold-out option'],
       [ErrorCode.IDEMPOTENCY_KEY_IN_USE, 'the first request with this key is still running'],

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Max, Min } from 'class-validator';
-import { ByteLength } from './max-bytes.validator';
 import { ClosedSchema } from '../../../common/http/closed-schema.decorator';
+import { ByteLength } from '../../../common/validation/byte-length.validator';
 
 /** bcrypt's input limit: a longer password is a 400, never truncated. */
 export const BCRYPT_MAX_BYTES = 72;

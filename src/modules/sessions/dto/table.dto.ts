@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, IsUUID, Max, Min } from 'class-validator';
-import { ByteLength } from '../../auth/dto/max-bytes.validator';
+import { ByteLength } from '../../../common/validation/byte-length.validator';
 import { OrderDto } from '../../orders/dto/order.dto';
 import { StaffCallDto } from '../../staff-calls/dto/staff-call.dto';
 import { ClosedSchema } from '../../../common/http/closed-schema.decorator';

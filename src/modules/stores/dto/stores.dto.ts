@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsString, Length, Matches } from 'class-validator';
-import { ByteLength } from '../../auth/dto/max-bytes.validator';
 import { ClosedSchema } from '../../../common/http/closed-schema.decorator';
+import { ByteLength } from '../../../common/validation/byte-length.validator';
 
 @ClosedSchema()
 export class CreateStoreDto {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Response } from 'express';
 import type { AppConfig } from '../../config';
-import { EventHub } from './event-hub.service';
+import { EventHub } from './event-hub';
 import type { BusEvent, StoredEvent } from './event-types';
 import type { OutboxRepository } from './outbox.repository';
 import { MAX_PENDING_BYTES, SseStream } from './sse-stream';

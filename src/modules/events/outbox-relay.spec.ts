@@ -4,7 +4,7 @@ import type { TransactionService } from '../../database/transaction.service';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { EventBus } from './event-bus';
 import type { StoredEvent } from './event-types';
-import { OutboxRelay } from './outbox-relay.service';
+import { OutboxRelay } from './outbox-relay';
 import type { ClaimedEvent, OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
 
