@@ -3,6 +3,12 @@ import { AppError, ErrorCode } from '../../common/errors';
 export const categoryNotFound = (): AppError =>
   AppError.notFound(ErrorCode.CATEGORY_NOT_FOUND, 'category not found');
 
+/** Documented beside option create and update (the OpenAPI error notes of both controllers). */
+export const DUPLICATE_OPTION_NAME = [
+  ErrorCode.DUPLICATE_OPTION_NAME,
+  'another option of the group has this name',
+] as const;
+
 export const menuNotFound = (): AppError => AppError.notFound(ErrorCode.MENU_NOT_FOUND, 'menu not found');
 
 /** A reorder list must name exactly the current set: each id once, none missing, none foreign. */

@@ -9,15 +9,16 @@ import { CategoriesService } from './categories.service';
 import { MenuCategoryEntity } from './entities/menu-category.entity';
 import { MenuEntity } from './entities/menu.entity';
 import { createRedisMenuStore, MENU_CACHE_TTL_MS, MenuCache } from './menu-cache';
+import { AdminMenusController } from './admin-menus.controller';
+import { MenuViewController } from './menu-view.controller';
 import { MenuViewService } from './menu-view.service';
-import { MenuController } from './menu.controller';
-import { MenusController } from './menus.controller';
 import { MenusRepository } from './menus.repository';
 import { MenusService } from './menus.service';
 import { DemoPictures } from './demo-pictures';
 import { ImageProcessor } from './image-processor';
 import { ImageSweeper } from './image-sweeper';
-import { OptionGroupsController, OptionsController } from './option-groups.controller';
+import { OptionGroupsController } from './option-groups.controller';
+import { OptionsController } from './options.controller';
 import { OptionGroupsRepository } from './option-groups.repository';
 import { OptionGroupsService } from './option-groups.service';
 import { IMAGE_STORAGE, type ImageStorage } from './storage/image-storage';
@@ -40,10 +41,10 @@ import { UploadsController } from './uploads.controller';
   ],
   controllers: [
     CategoriesController,
-    MenusController,
+    AdminMenusController,
     OptionGroupsController,
     OptionsController,
-    MenuController,
+    MenuViewController,
     UploadsController,
   ],
   providers: [

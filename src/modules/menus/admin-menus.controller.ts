@@ -41,7 +41,7 @@ const OPTION_GROUP_NOT_FOUND = [
 
 @ApiTags('menu (admin)')
 @Controller(`${API_PREFIX}/admin/menus`)
-export class MenusController {
+export class AdminMenusController {
   constructor(private readonly menus: MenusService) {}
 
   @Get()

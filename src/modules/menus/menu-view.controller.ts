@@ -8,7 +8,7 @@ import { MenuViewService } from './menu-view.service';
 
 @ApiTags('menu')
 @Controller(`${API_PREFIX}/menu`)
-export class MenuController {
+export class MenuViewController {
   constructor(private readonly view: MenuViewService) {}
 
   @Get()
