@@ -1,6 +1,8 @@
 /**
  * GET /api/v1/menu with a warm cache (5 categories × 6 menus), the application beside a raw `node:http` server
- * answering the same JSON bytes from memory (bench/raw/static-raw-server.ts), in one run. Both are child
+ * that checks the same bearer token (RS256 signature, exp, iss, aud, on node:crypto) and answers the same JSON
+ * bytes from memory (bench/raw/menu-raw-server.ts), in one run; and, as the floor, the same bytes without the
+ * token check (bench/raw/static-raw-server.ts). All are child
  * processes, so autocannon never shares their event loop; the app's figure includes everything a real request
  * goes through (helmet, request id, pino-http, JWT verification, guards, rate limit, cache lookup).
  *
@@ -21,6 +23,7 @@ import {
   Figures,
   fmt,
   memoryOf,
+  profiled,
   query,
   resetPeak,
   seedStores,
@@ -39,7 +42,7 @@ interface Measured extends Figures {
   peak: number;
 }
 
-async function run(label: string, server: Server, tokens: string[]): Promise<Measured> {
+async function run(label: string, server: Server, tokens: string[], app = false): Promise<Measured> {
   let next = 0;
   const load = (duration: number) =>
     cannon({
@@ -60,7 +63,7 @@ async function run(label: string, server: Server, tokens: string[]): Promise<Mea
   resetPeak(server.pid);
   // A short warm-up so JIT and connection set-up are not in the figures.
   await load(1);
-  const figures = await load(DURATION);
+  const figures = app ? await profiled(server, label, () => load(DURATION)) : await load(DURATION);
   const peak = memoryOf(server.pid).peak;
   console.log(
     `${label.padEnd(34)} ${fmt(figures.rps, 0).padStart(7)} req/s  p50=${figures.p50} ms  p99=${figures.p99} ms` +
@@ -111,14 +114,21 @@ async function main(): Promise<void> {
     ).categories.reduce((n, c) => n + c.items.length, 0);
     const bodyFile = path.join(db.dataDir, 'menu.json');
     fs.writeFileSync(bodyFile, body);
-    const raw = await spawnServer('bench/raw/static-raw-server.ts', [], { BODY_FILE: bodyFile, PORT: '0' });
+    const bare = await spawnServer('bench/raw/static-raw-server.ts', [], { BODY_FILE: bodyFile, PORT: '0' });
+    servers.push(bare);
+    const raw = await spawnServer('bench/raw/menu-raw-server.ts', [], {
+      BODY_FILE: bodyFile,
+      JWT_KEY_FILE: db.keyFile,
+      PORT: '0',
+    });
     servers.push(raw);
 
     console.log(
       `GET /api/v1/menu, warm cache, ${items} items, ${body.length} bytes; ` +
         `${CONNECTIONS} connections, ${DURATION} s per target, Node ${process.version}`,
     );
-    const rawResult = await run('raw node:http, same bytes', raw, tokens);
+    const bareResult = await run('bare node:http, same bytes', bare, tokens);
+    const rawResult = await run('raw node:http, token check, same bytes', raw, tokens);
     const rows: BenchRow[] = [];
     for (const [i, { label, env }] of apps.entries()) {
       let app = first;
@@ -126,23 +136,32 @@ async function main(): Promise<void> {
         app = await spawnApp(db, env);
         servers.push(app);
       }
-      const appResult = await run(`app GET /api/v1/menu, ${label}`, app, tokens);
+      const appResult = await run(`app GET /api/v1/menu, ${label}`, app, tokens, true);
       console.log(
-        `app / raw (${label}): throughput ${fmt(appResult.rps / rawResult.rps, 2)}x, ` +
-          `p99 ${fmt(appResult.p99 / Math.max(rawResult.p99, 1), 1)}x`,
+        `app / raw (${label}): throughput ${fmt((appResult.rps / rawResult.rps) * 100, 0)} % (target ≥ 50 %), ` +
+          `p99 ${fmt(appResult.p99 / Math.max(rawResult.p99, 1), 1)}x; ` +
+          `of the bare server without a token check ${fmt((appResult.rps / bareResult.rps) * 100, 0)} %`,
       );
       rows.push({
         case: `${label}, ${CONNECTIONS} connections`,
         app: { ...sideOf(appResult) },
         raw: { ...sideOf(rawResult) },
         memoryUnit: 'MiB peak RSS',
+        target: {
+          text: 'req/s ≥ 50 % of the token-checking raw server, 0 errors',
+          met: appResult.rps / rawResult.rps >= 0.5 && appResult.errors + appResult.non2xx === 0,
+        },
       });
     }
     emitResult({
       bench: 'menu',
       title: `GET /api/v1/menu, warm cache (${items} items, ${body.length} bytes), ${DURATION} s`,
-      baseline: 'bare node:http answering the same bytes from memory (bench/raw/static-raw-server.ts)',
+      baseline:
+        'node:http checking the same RS256 token (signature, exp, iss, aud) on node:crypto and answering the same bytes (bench/raw/menu-raw-server.ts)',
       rows,
+      notes: [
+        `without the token check (bench/raw/static-raw-server.ts, the same bytes and nothing else): ${fmt(bareResult.rps, 0)} req/s, p99 ${bareResult.p99} ms`,
+      ],
     });
   } finally {
     for (const server of servers.reverse()) await server.stop();

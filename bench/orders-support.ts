@@ -45,6 +45,8 @@ export interface BenchDatabase {
   url: string;
   name: string;
   dataDir: string;
+  /** The JWT private key the app generates into its DATA_DIR on start (the raw baselines verify with it). */
+  keyFile: string;
   drop(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
     url: url.toString(),
     name,
     dataDir,
+    keyFile: path.join(dataDir, 'keys', 'jwt-private.pem'),
     drop: async () => {
       await withClient(PG_ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -83,6 +86,8 @@ export interface Server {
   url: string;
   pid: number;
   stop(): Promise<void>;
+  /** The next line the server prints that matches `pattern` (after `listening`), as its match. */
+  nextLine(pattern: RegExp): Promise<RegExpExecArray>;
 }
 
 export interface Memory {
@@ -123,29 +128,42 @@ export function spawnServer(script: string, args: string[], env: Record<string, 
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const waiting: Array<{ pattern: RegExp; found: (m: RegExpExecArray) => void }> = [];
   return new Promise((resolve, reject) => {
     let out = '';
+    let listening = false;
     const timer = setTimeout(() => reject(new Error(`${script} did not start: ${out}`)), 120_000);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}: ${out}`)));
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /listening (\d+)/.exec(out);
-      if (!match) return;
-      clearTimeout(timer);
-      child.stdout?.removeAllListeners('data');
-      child.stdout?.resume();
-      child.removeAllListeners('exit');
-      resolve({
-        url: `http://127.0.0.1:${match[1]}`,
-        pid: child.pid ?? 0,
-        stop: () =>
-          new Promise<void>((done) => {
-            if (child.exitCode !== null) return done();
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-          }),
-      });
+      const lines = out.split('\n');
+      out = lines.pop() ?? '';
+      for (const line of lines) {
+        for (const [i, w] of waiting.entries()) {
+          const found = w.pattern.exec(line);
+          if (!found) continue;
+          waiting.splice(i, 1);
+          w.found(found);
+          break;
+        }
+        const match = /^listening (\d+)/.exec(line);
+        if (!match || listening) continue;
+        listening = true;
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        resolve({
+          url: `http://127.0.0.1:${match[1]}`,
+          pid: child.pid ?? 0,
+          nextLine: (pattern) => new Promise((found) => waiting.push({ pattern, found })),
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+              setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+            }),
+        });
+      }
     });
   });
 }
@@ -163,12 +181,32 @@ export function spawnApp(db: BenchDatabase, extra: Record<string, string> = {}):
     LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
     REDIS_URL: '',
     RABBITMQ_URL: '',
-    // BENCH_PROFILE=<dir>: the app writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
-    ...(process.env.BENCH_PROFILE
-      ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` }
-      : {}),
+    // BENCH_PROFILE=<dir>: `profiled` below has the app write a V8 CPU profile of a measured run there.
+    ...(process.env.BENCH_PROFILE ? { BENCH_PROFILE: process.env.BENCH_PROFILE } : {}),
     ...extra,
   });
+}
+
+/**
+ * Runs `load` against an app started by spawnApp; with BENCH_PROFILE set, the app profiles exactly that run
+ * (bench/orders-app-server.ts) and the command that splits the profile into pipeline stages is printed.
+ */
+export async function profiled(
+  server: Server,
+  label: string,
+  load: () => Promise<Figures>,
+): Promise<Figures> {
+  if (!process.env.BENCH_PROFILE) return load();
+  process.kill(server.pid, 'SIGUSR2');
+  await new Promise((r) => setTimeout(r, 200));
+  const figures = await load();
+  const written = server.nextLine(/^profiled (.+)$/);
+  process.kill(server.pid, 'SIGUSR2');
+  const [, file] = await written;
+  console.log(
+    `profile of ${label}: node_modules/.bin/node -r ts-node/register/transpile-only bench/profile-stages.ts ${file} ${figures.requests}`,
+  );
+  return figures;
 }
 
 export interface BenchStore {

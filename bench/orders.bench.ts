@@ -12,8 +12,9 @@
  *
  * BENCH_DURATION (seconds per run, 15), BENCH_CONNECTIONS (10,50), DATABASE_POOL_MAX (10, both servers),
  * BENCH_DATABASE_URL (admin URL, postgres://postgres@127.0.0.1:5432/postgres), BENCH_PROFILE (a directory:
- * the app writes a V8 CPU profile there), BENCH_TARGETS (raw,app: which servers to load), BENCH_CASES
- * (plain,options). The raw server prepares its statements as the app does (RAW_PREPARED=0 to compare unprepared).
+ * the app writes a V8 CPU profile of each measured run there, bench/profile-stages.ts splits it by stage), BENCH_TARGETS (raw,app: which servers to load), BENCH_CASES
+ * (plain,options). The raw server prepares its statements as the app does (RAW_PREPARED=0 to compare unprepared)
+ * and checks the token's signature and claims as the app must (bench/raw/raw-token.ts).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -24,6 +25,7 @@ import {
   fmt,
   memoryOf,
   postJson,
+  profiled,
   query,
   resetPeak,
   Server,
@@ -141,6 +143,7 @@ async function main(): Promise<void> {
       DATABASE_URL: db.url,
       DATABASE_POOL_MAX: POOL_MAX,
       PORT: '0',
+      JWT_KEY_FILE: db.keyFile,
     });
     servers.push(raw);
 
@@ -190,7 +193,7 @@ async function main(): Promise<void> {
         if (TARGETS.has('app')) {
           resetPeak(app.pid);
           await load(app, list, c, 3);
-          appFigures = await load(app, list, c, DURATION);
+          appFigures = await profiled(app, `${kind}, ${c} connections`, () => load(app, list, c, DURATION));
           appPeak = memoryOf(app.pid).peak;
         }
         rows.push({ kind, c, raw: rawFigures, app: appFigures, rawPeak, appPeak });
@@ -236,7 +239,7 @@ async function main(): Promise<void> {
       bench: 'orders',
       title: `POST /api/v1/orders (3 lines, fresh Idempotency-Key, 5 stores × 2 tables, pool ${POOL_MAX}, ${DURATION} s; with options: 2 options and a note per line)`,
       baseline:
-        'bare node:http + pg doing the same database work in one transaction, prepared statements (bench/raw/orders-raw-server.ts)',
+        'bare node:http + pg doing the same database work in one transaction, prepared statements, the same token check on node:crypto (bench/raw/orders-raw-server.ts)',
       rows: rows.map((row) => {
         const { kind, c, raw: r, app: a, rawPeak, appPeak } = row;
         const cost = optionCost(row);

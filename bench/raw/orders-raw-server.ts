@@ -1,7 +1,8 @@
 /**
  * The raw baseline for bench/orders.bench.ts: POST /api/v1/orders on bare `node:http` + `pg`, doing the same
  * database work as the application in one transaction, and nothing else (no framework, no validation
- * library, no JWT signature check: the token's payload is only decoded for storeId and tableId).
+ * library). The bearer token is checked as the application must check it (bench/raw/raw-token.ts: RS256
+ * signature, exp, iss, aud), with the app's key (`JWT_KEY_FILE`).
  *
  *   claim the Idempotency-Key (primary key insert) → menus of the store with their option groups and options
  *   in one query (options checked against each group's min/max, priced and snapshotted) → the table's active
@@ -17,6 +18,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
+import { type RawClaims, rawTokenVerifier } from './raw-token';
 
 interface Line {
   menuId: string;
@@ -47,12 +49,15 @@ class HttpError extends Error {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function principal(req: http.IncomingMessage): { storeId: string; tableId: string } {
-  const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-  const payload = token?.split('.')[1];
-  if (!payload) throw new HttpError(401, 'TOKEN_MISSING');
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, string>;
-  if (claims.role !== 'table') throw new HttpError(403, 'INSUFFICIENT_PERMISSIONS');
+function principal(
+  check: (authorization: string | undefined) => RawClaims | null,
+  req: http.IncomingMessage,
+): { storeId: string; tableId: string } {
+  const claims = check(req.headers.authorization);
+  if (!claims) throw new HttpError(401, 'INVALID_TOKEN');
+  if (claims.role !== 'table' || !claims.storeId || !claims.tableId) {
+    throw new HttpError(403, 'INSUFFICIENT_PERMISSIONS');
+  }
   return { storeId: claims.storeId, tableId: claims.tableId };
 }
 
@@ -373,6 +378,7 @@ export async function startRawServer(options: {
   port?: number;
 }): Promise<RawServer> {
   const pool = new Pool({ connectionString: options.databaseUrl, max: options.poolMax });
+  const check = rawTokenVerifier();
   const server = http.createServer((req, res) => {
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       const text = JSON.stringify(body);
@@ -392,7 +398,7 @@ export async function startRawServer(options: {
     req.on('end', () => {
       const run = async () => {
         try {
-          const who = principal(req);
+          const who = principal(check, req);
           const key = req.headers['idempotency-key'];
           const result = await placeOrder(
             pool,
