@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors';
 import { createValidationPipe } from './common/http/validation.pipe';
@@ -10,8 +10,12 @@ import { ShutdownState } from './modules/health/shutdown-state';
 import { DependencyStatus } from './modules/metrics/dependency-status';
 import { setupSwagger } from './swagger';
 import { connectEventBus } from './modules/events/event-bus.connect';
-import { JSON_BODY_LIMIT, rejectUnstorableText } from './common/http/json-body';
-import { requestIdMiddleware } from './common/http/request-id';
+import { JSON_BODY_LIMIT, verifyStorableText } from './common/http/json-body';
+import { AccessLog } from './common/http/logging';
+import { requestLifecycle } from './common/http/request-lifecycle';
+import { HttpMetricsObserver } from './modules/metrics/http-metrics.observer';
+
+type JsonParserOptions = NonNullable<Parameters<(typeof import('express'))['json']>[0]>;
 
 /**
  * Builds the HTTP application exactly as production runs it; main.ts and the end-to-end tests both use this,
@@ -23,13 +27,16 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  // First, so that graceful shutdown knows every request still being served, and every response (a refused
-  // body, a Swagger page) carries X-Request-Id.
-  app.use(app.get(ShutdownState).track);
-  app.use(requestIdMiddleware);
+  // First, so that graceful shutdown knows every request still being served, every response (a refused body, a
+  // Swagger page) carries X-Request-Id, and every request is measured and logged.
+  app.use(
+    requestLifecycle([app.get(ShutdownState), app.get(HttpMetricsObserver), new AccessLog(PinoLogger.root)]),
+  );
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, reviver: rejectUnstorableText });
+  // `verify` is left out of useBodyParser's type because Nest sets it for `rawBody: true`, which this app does not use.
+  const json: JsonParserOptions = { limit: JSON_BODY_LIMIT, verify: verifyStorableText };
+  app.useBodyParser('json', json);
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
   // CORS only for the configured origins; with none, no cross-origin browser call is allowed, so the middleware
   // would only cost every request a pass through it.

@@ -1,2 +1,3 @@
 export * from './principal';
 export * from './auth.decorators';
+export * from './route-metadata';

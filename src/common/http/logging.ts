@@ -1,80 +1,75 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import { levels } from 'pino';
+import type { Logger } from 'pino';
 import type { AppConfig } from '../../config';
 import type { Principal } from '../auth';
-import { assignRequestId } from './request-id';
+import { requestContext, type RequestObserver } from './request-lifecycle';
 
-type LoggedRequest = Omit<IncomingMessage, 'id'> & {
+type LoggedRequest = IncomingMessage & {
   id?: string;
   user?: Principal;
   route?: { path?: string };
   baseUrl?: string;
+  originalUrl?: string;
 };
-
-/** What pino-http makes up for a response >= 500 that carries no error of its own. */
-const STATUS_ONLY_ERROR = /^failed with status code \d+$/;
 
 /**
  * The access-log level of a response: a 503 is a dependency down, a failed readiness probe or a draining
  * instance, all expected and logged once where they start (DependencyStatus): warn. Error is for the other 5xx,
  * which the exception filter logs with their stack.
  */
-export function accessLogLevel(status: number, err?: Error): 'info' | 'warn' | 'error' {
+export function accessLogLevel(status: number): 'info' | 'warn' | 'error' {
   if (status === 503) return 'warn';
-  return err || status >= 500 ? 'error' : 'info';
+  return status >= 500 ? 'error' : 'info';
 }
 
 /**
- * pino-http settings: one JSON line per request with method, route template, status, duration, request id and
- * principal; never a body, a token or a password (`Authorization`, cookies and `?ticket=` are redacted), and never
- * a stack: the one of a 500 is in the exception filter's line.
+ * The root pino logger behind Nest's logger (nestjs-pino): LOG_LEVEL, LOG_FORMAT, and on every line written while
+ * a request is served, that request's id (`requestContext`). nestjs-pino's own per-request middleware (pino-http,
+ * which builds two child loggers per request even when nothing is logged) is not mounted: `AccessLog` below writes
+ * the request lines.
  */
 export function loggerParams(config: AppConfig): Params {
-  const threshold = levels.values[config.log.level] ?? Infinity;
-  const enabled = (level: string): boolean => (levels.values[level] ?? -Infinity) >= threshold;
   return {
     pinoHttp: {
       level: config.log.level,
       transport:
         config.log.format === 'pretty' ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
-      genReqId: (req: IncomingMessage, res: ServerResponse) => assignRequestId(req, res),
-      // With LOG_LEVEL=silent there is no request line to write: no completion listeners at all.
-      autoLogging: enabled('fatal'),
-      // 'silent' when the level is below LOG_LEVEL: pino-http then returns before building the line (custom
-      // props, a child logger, serializers) that pino would drop anyway.
-      customLogLevel: (_req, res, err) => {
-        const level = accessLogLevel(res.statusCode, err);
-        return enabled(level) ? level : 'silent';
+      mixin: () => {
+        const req = requestContext.getStore();
+        return req?.id === undefined ? {} : { requestId: req.id };
       },
-      // pino-http attaches an Error with a stack pointing into itself to every 5xx line: it says nothing the
-      // status does not.
-      customErrorObject: (_req, _res, error, value: Record<string, unknown>) => {
-        if (!STATUS_ONLY_ERROR.test(error.message)) return value;
-        const { err: _err, ...rest } = value;
-        return rest;
-      },
-      customSuccessMessage: () => 'request completed',
-      customErrorMessage: () => 'request failed',
-      customProps: (incoming: IncomingMessage) => {
-        const req = incoming as LoggedRequest;
-        const route = req.route?.path ? `${req.baseUrl ?? ''}${req.route.path}` : undefined;
-        const principal = req.user ? principalLabel(req.user) : undefined;
-        // pino-http also asks when the request arrives, before routing and authentication, when both are
-        // unknown: no bindings then, rather than a child logger that binds nothing.
-        if (route === undefined && principal === undefined) return undefined as unknown as object;
-        return { route, principal };
-      },
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-      quietReqLogger: true,
-      customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
+      wrapSerializers: false,
     },
-    forRoutes: ['{*path}'],
+    forRoutes: [],
   };
+}
+
+/**
+ * One JSON line per request when it ends: method, route template, status, duration, request id and principal;
+ * never a body, a header, a token or a password (`?ticket=` and `?token=` are redacted from the URL), and never a
+ * stack: the one of a 500 is in the exception filter's line. Nothing is built for a level LOG_LEVEL drops.
+ */
+export class AccessLog implements RequestObserver {
+  constructor(private readonly logger: Logger | undefined) {}
+
+  requestEnded(incoming: IncomingMessage, _res: ServerResponse, status: number, seconds: number): void {
+    const level = accessLogLevel(status);
+    if (!this.logger?.isLevelEnabled(level)) return;
+    const req = incoming as LoggedRequest;
+    const route = req.route?.path ? `${req.baseUrl ?? ''}${req.route.path}` : undefined;
+    this.logger[level](
+      {
+        requestId: req.id,
+        route,
+        principal: req.user ? principalLabel(req.user) : undefined,
+        req: { method: req.method, url: redactUrl(req.originalUrl ?? req.url ?? '') },
+        res: { statusCode: status },
+        durationMs: Math.round(seconds * 1000),
+      },
+      status >= 500 ? 'request failed' : status === 499 ? 'request aborted' : 'request completed',
+    );
+  }
 }
 
 function principalLabel(p: Principal): string {

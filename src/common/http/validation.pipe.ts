@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError, FieldError } from '../errors';
+import { cacheValidationMetadata } from '../validation/metadata-cache';
 
 /**
  * Constraints that say what a value must be come before the ones about its size or content, so the envelope's
@@ -76,6 +77,7 @@ class AppValidationPipe extends ValidationPipe {
 
 /** whitelist + forbidNonWhitelisted: an unknown field is a 400, never silently dropped. */
 export function createValidationPipe(): ValidationPipe {
+  cacheValidationMetadata();
   return new AppValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,

@@ -1,26 +1,52 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
 import { TokenExpiredError } from 'jsonwebtoken';
-import { PUBLIC_KEY } from '../../common/auth';
+import { ExtractJwt } from 'passport-jwt';
+import { PUBLIC_KEY, RouteMetadata } from '../../common/auth';
 import { AppError, ErrorCode } from '../../common/errors';
+import { JwtStrategy } from './jwt.strategy';
+import { verifiedClaims } from './verified-tokens';
+
+const fromBearerHeader = ExtractJwt.fromAuthHeaderAsBearerToken();
 
 /**
  * Global: every HTTP route needs a valid token unless it (or its controller) is @Public(). Puts the Principal
  * on `request.user`. Failures become API.md's codes: no token TOKEN_MISSING, expired TOKEN_EXPIRED,
  * anything else (signature, algorithm, issuer, audience, claims, revoked) INVALID_TOKEN.
+ *
+ * A token the rate-limit guard has just verified for this request (verified-tokens.ts: the same key and options,
+ * RS256, issuer, audience, expiry) goes straight to the strategy's `validate` (claims, revocation), as passport
+ * would hand it over after verifying, without passport's per-request middleware and callbacks; every other
+ * request (no token, one that failed there) takes passport-jwt's full path and its errors.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
+  private readonly isPublic: RouteMetadata<boolean>;
+
+  constructor(
+    reflector: Reflector,
+    private readonly strategy: JwtStrategy,
+  ) {
     super();
+    this.isPublic = publicRoutes(reflector);
   }
 
   override canActivate(context: ExecutionContext) {
     // RabbitMQ consumers of the hybrid app pass through global guards too; they carry no token.
     if (context.getType() !== 'http') return true;
-    if (isPublic(this.reflector, context)) return true;
-    return super.canActivate(context);
+    if (this.isPublic.get(context) === true) return true;
+    const req = context.switchToHttp().getRequest<Request & { user?: unknown }>();
+    const claims = verifiedClaims(req, fromBearerHeader(req));
+    if (!claims) return super.canActivate(context);
+    return this.strategy.validate(claims).then(
+      (principal) => {
+        req.user = principal;
+        return true;
+      },
+      (error: unknown) => this.handleRequest(error, false, undefined),
+    );
   }
 
   override handleRequest<T>(err: unknown, user: T, info: unknown): T {
@@ -42,11 +68,6 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 }
 
-export function isPublic(reflector: Reflector, context: ExecutionContext): boolean {
-  return (
-    reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]) === true
-  );
-}
+/** `@Public()` of a route, read once per handler. */
+export const publicRoutes = (reflector: Reflector): RouteMetadata<boolean> =>
+  new RouteMetadata<boolean>(reflector, PUBLIC_KEY);

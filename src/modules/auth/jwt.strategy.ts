@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { Principal, Role } from '../../common/auth';
@@ -7,7 +6,6 @@ import { AppError, ErrorCode } from '../../common/errors';
 import { AppConfig } from '../../config';
 import { JwtKeys } from './jwt-keys';
 import { TokenRevocationService } from './token-revocation.service';
-import { verifiedClaims } from './verified-tokens';
 
 const ROLES: readonly Role[] = ['table', 'admin', 'superadmin'];
 const fromBearerHeader = ExtractJwt.fromAuthHeaderAsBearerToken();
@@ -25,7 +23,8 @@ interface Claims {
 /**
  * passport-jwt verifies the signature with the public key, RS256 only (so `alg: none` and HS256 tokens signed
  * with the public key as secret are refused), and checks `iss`, `aud` and `exp`. `validate` then turns the
- * claims into the Principal and refuses revoked tokens.
+ * claims into the Principal and refuses revoked tokens; JwtAuthGuard calls it directly for a token the
+ * rate-limit guard already verified on the same request.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -43,20 +42,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       audience: config.jwt.audience,
       ignoreExpiration: false,
     });
-  }
-
-  /**
-   * When the rate-limit guard already verified this request's token (same key, same options: RS256, issuer,
-   * audience, expiry), its claims go straight to `validate`, as passport-jwt would pass them after verifying;
-   * anything else (no token, a token that failed there) takes passport-jwt's full path and its errors.
-   */
-  override authenticate(req: Request, options?: object): void {
-    const claims = verifiedClaims(req, fromBearerHeader(req));
-    if (!claims) return super.authenticate(req, options);
-    this.validate(claims).then(
-      (principal) => this.success(principal),
-      (error: Error) => this.error(error),
-    );
   }
 
   async validate(claims: Claims): Promise<Principal & { ver: number }> {

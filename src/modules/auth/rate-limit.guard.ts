@@ -5,6 +5,8 @@ import {
   InjectThrottlerStorage,
   normalizeIp,
   ThrottlerGuard,
+  type ThrottlerGenerateKeyFunction,
+  type ThrottlerGetTrackerFunction,
   type ThrottlerLimitDetail,
   type ThrottlerModuleOptions,
   type ThrottlerOptions,
@@ -84,9 +86,48 @@ export class RateLimitGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
-  override canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return Promise.resolve(true);
-    return super.canActivate(context);
+  /** Per handler: whether a throttler decorator (`@SkipThrottle`, `@Throttle`, …) is on it or its controller. */
+  private readonly decorated = new WeakMap<object, boolean>();
+
+  /**
+   * The library's canActivate reads six decorator keys per throttler from the route on every request (twelve
+   * Reflector lookups here). A route with no throttler decorator, which is every route but the probes, takes the
+   * throttlers' own settings: the same `handleRequest` (tracker, key, storage, refusal) without the lookups.
+   */
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    if (this.hasThrottlerDecorator(context)) return super.canActivate(context);
+    if (await this.shouldSkip(context)) return true;
+    for (const throttler of this.throttlers) {
+      const skipIf = throttler.skipIf ?? this.commonOptions.skipIf;
+      if (skipIf?.(context)) continue;
+      const { limit, ttl, blockDuration = ttl } = throttler;
+      if (typeof limit !== 'number' || typeof ttl !== 'number' || typeof blockDuration !== 'number') {
+        return super.canActivate(context);
+      }
+      await this.handleRequest({
+        context,
+        limit,
+        ttl,
+        throttler,
+        blockDuration,
+        getTracker: throttler.getTracker ?? (this.commonOptions.getTracker as ThrottlerGetTrackerFunction),
+        generateKey:
+          throttler.generateKey ?? (this.commonOptions.generateKey as ThrottlerGenerateKeyFunction),
+      });
+    }
+    return true;
+  }
+
+  private hasThrottlerDecorator(context: ExecutionContext): boolean {
+    const handler = context.getHandler();
+    let found = this.decorated.get(handler);
+    if (found === undefined) {
+      const keys = [...Reflect.getMetadataKeys(handler), ...Reflect.getMetadataKeys(context.getClass())];
+      found = keys.some((key) => typeof key === 'string' && key.startsWith('THROTTLER:'));
+      this.decorated.set(handler, found);
+    }
+    return found;
   }
 
   protected override shouldSkip(context: ExecutionContext): Promise<boolean> {

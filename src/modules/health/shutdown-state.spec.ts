@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestLifecycle } from '../../common/http/request-lifecycle';
 import { ShutdownState } from './shutdown-state';
 
 class FakeResponse extends EventEmitter {
@@ -16,7 +17,8 @@ class FakeResponse extends EventEmitter {
 describe('ShutdownState', () => {
   const track = (state: ShutdownState): FakeResponse => {
     const res = new FakeResponse();
-    state.track({} as Request, res as unknown as Response, () => undefined);
+    const req = { headers: {} } as IncomingMessage;
+    requestLifecycle([state])(req, res as unknown as ServerResponse, () => undefined);
     return res;
   };
 
@@ -27,7 +29,7 @@ describe('ShutdownState', () => {
     stream.setHeader('Content-Type', 'text/event-stream');
     expect(state.pendingRequests()).toBe(1);
     const idle = state.waitForIdle(5000);
-    plain.emit('finish');
+    plain.emit('close');
     await expect(idle).resolves.toBe(true);
   });
 

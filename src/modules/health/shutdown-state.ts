@@ -1,5 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { RequestObserver } from '../../common/http/request-lifecycle';
 
 /**
  * What the instance knows about its own shutdown: whether it is draining, and which requests are still being
@@ -7,9 +8,9 @@ import type { NextFunction, Request, Response } from 'express';
  * excepted: they never finish on their own, the events module closes them).
  */
 @Injectable()
-export class ShutdownState {
+export class ShutdownState implements RequestObserver {
   private drainingSince?: number;
-  private readonly inFlight = new Set<Response>();
+  private readonly inFlight = new Set<ServerResponse>();
   private readonly idleWaiters = new Set<() => void>();
 
   get draining(): boolean {
@@ -21,21 +22,19 @@ export class ShutdownState {
     for (const res of this.inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
   }
 
-  /** Express middleware, installed first by app.factory.ts so that every request is counted. */
-  readonly track = (_req: Request, res: Response, next: NextFunction): void => {
+  /** Counted from arrival (request-lifecycle.ts, the first middleware), so that every request is. */
+  requestStarted(_req: IncomingMessage, res: ServerResponse): void {
     this.inFlight.add(res);
-    const done = (): void => {
-      this.inFlight.delete(res);
-      // Counting walks every open request (event streams included): only worth it while a shutdown waits.
-      if (this.idleWaiters.size > 0 && this.pendingRequests() === 0)
-        for (const wake of this.idleWaiters) wake();
-    };
-    res.once('finish', done);
-    res.once('close', done);
     // While draining, tell keep-alive clients to open their next request elsewhere.
     if (this.draining) res.setHeader('Connection', 'close');
-    next();
-  };
+  }
+
+  requestEnded(_req: IncomingMessage, res: ServerResponse): void {
+    this.inFlight.delete(res);
+    // Counting walks every open request (event streams included): only worth it while a shutdown waits.
+    if (this.idleWaiters.size > 0 && this.pendingRequests() === 0)
+      for (const wake of this.idleWaiters) wake();
+  }
 
   /** Requests not yet answered, not counting open event streams. */
   pendingRequests(): number {

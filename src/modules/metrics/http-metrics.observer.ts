@@ -1,8 +1,9 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Injectable } from '@nestjs/common';
+import type { RequestObserver } from '../../common/http/request-lifecycle';
 import { MetricsService } from './metrics.service';
 
-type RoutedRequest = Pick<Request, 'method' | 'baseUrl' | 'originalUrl'> & { route?: { path?: unknown } };
+type RoutedRequest = { method?: string; baseUrl?: string; originalUrl?: string; route?: { path?: unknown } };
 
 /** Static paths served outside Nest's router, labelled by their mount point rather than their file names. */
 const STATIC_MOUNTS = ['/docs', '/uploads'];
@@ -21,30 +22,18 @@ export function routeTemplate(req: RoutedRequest): string {
 }
 
 /**
- * Observes every HTTP request (event streams excepted) when its response finishes. A middleware rather than an interceptor because an
- * interceptor never sees unknown routes (404) nor requests refused by guards before it runs.
+ * Observes every HTTP request (event streams excepted) when it ends (request-lifecycle.ts), rather than in an
+ * interceptor, which never sees unknown routes (404) nor requests refused by guards before it runs.
  */
 @Injectable()
-export class HttpMetricsMiddleware implements NestMiddleware {
+export class HttpMetricsObserver implements RequestObserver {
   constructor(private readonly metrics: MetricsService) {}
 
-  use(req: Request, res: Response, next: NextFunction): void {
-    const start = process.hrtime.bigint();
-    let observed = false;
-    const observe = (): void => {
-      if (observed) return;
-      observed = true;
-      // An event stream lasts as long as the client stays: its "duration" would swamp the latency percentiles.
-      // Open streams are counted by table_order_sse_open_streams instead.
-      const type = res.getHeader('content-type');
-      if (typeof type === 'string' && type.startsWith('text/event-stream')) return;
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      // A client that went away before the response finished is recorded as 499, as nginx does.
-      const status = res.writableFinished || res.headersSent ? res.statusCode : 499;
-      this.metrics.httpRequestObserved(req.method, routeTemplate(req), status, seconds);
-    };
-    res.once('finish', observe);
-    res.once('close', observe);
-    next();
+  requestEnded(req: IncomingMessage, res: ServerResponse, status: number, seconds: number): void {
+    // An event stream lasts as long as the client stays: its "duration" would swamp the latency percentiles.
+    // Open streams are counted by table_order_sse_open_streams instead.
+    const type = res.getHeader('content-type');
+    if (typeof type === 'string' && type.startsWith('text/event-stream')) return;
+    this.metrics.httpRequestObserved(req.method ?? '', routeTemplate(req), status, seconds);
   }
 }

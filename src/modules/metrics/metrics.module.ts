@@ -1,4 +1,4 @@
-import { Global, MiddlewareConsumer, Module, NestModule, OnModuleInit } from '@nestjs/common';
+import { Global, Module, OnModuleInit } from '@nestjs/common';
 import {
   makeCounterProvider,
   makeGaugeProvider,
@@ -7,7 +7,7 @@ import {
 } from '@willsoto/nestjs-prometheus';
 import { register } from 'prom-client';
 import { DependencyStatus } from './dependency-status';
-import { HttpMetricsMiddleware } from './http-metrics.middleware';
+import { HttpMetricsObserver } from './http-metrics.observer';
 import { MetricsController } from './metrics.controller';
 import { MetricsRepository } from './metrics.repository';
 import { HTTP_BUCKETS, METRIC, MetricsService } from './metrics.service';
@@ -101,16 +101,13 @@ const LAG_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
     DependencyStatus,
     MetricsRepository,
     RuntimeMetricsSampler,
+    HttpMetricsObserver,
   ],
   // The sampler is exported because MetricsController lives in PrometheusModule, which sees only globals.
-  exports: [MetricsService, DependencyStatus, RuntimeMetricsSampler],
+  exports: [MetricsService, DependencyStatus, RuntimeMetricsSampler, HttpMetricsObserver],
 })
-export class MetricsModule implements NestModule, OnModuleInit {
+export class MetricsModule implements OnModuleInit {
   onModuleInit(): void {
     for (const name of NON_COUNTER_TOTALS) register.removeSingleMetric(name);
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('{*path}');
   }
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { routeTemplate } from './http-metrics.middleware';
+import { routeTemplate } from './http-metrics.observer';
 import type { MetricsRepository } from './metrics.repository';
 import type { MetricsService } from './metrics.service';
 import { RuntimeMetricsSampler, SAMPLE_TIMEOUT_MS } from './runtime-metrics.sampler';
