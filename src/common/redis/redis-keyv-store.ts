@@ -6,7 +6,7 @@ import type { KeyvStoreAdapter, StoredData } from 'keyv';
  * A Keyv store over the instance's one ioredis client (RedisModule), so the cache shares its connection, its
  * REDIS_KEY_PREFIX (the client applies it to every key) and its outage policy: no offline queue, so while Redis
  * is down every call rejects at once, and the client's reconnect loop and DependencyStatus report the outage.
- * Keyv serializes the values; this store keeps them as strings with a millisecond TTL. Errors are not caught here:
+ * Keyv serializes the values (`textSerialization`); this store keeps them as strings with a millisecond TTL. Errors are not caught here:
  * the caller (MenuCache) counts and logs them and falls back to the database.
  *
  * The store never closes the client: RedisModule owns it.
@@ -64,3 +64,23 @@ export class RedisKeyvStore extends EventEmitter implements KeyvStoreAdapter {
 function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
 }
+
+type Envelope<Value> = { value?: Value; expires?: number | undefined };
+
+/**
+ * How Keyv writes values into this store. Its default wraps each value in JSON, `{"value": …, "expires": …}`, and
+ * parses that back on every hit: for a cached response body that is an escaped copy of the whole text, parsed per
+ * request. A string value is stored as `t<expires>:<text>` instead and read back with one slice; any other value,
+ * and an entry written in Keyv's JSON form (it starts with `{`), takes the JSON path.
+ */
+export const textSerialization = {
+  serialize<Value>({ value, expires }: Envelope<Value>): string {
+    return typeof value === 'string' ? `t${expires ?? ''}:${value}` : JSON.stringify({ value, expires });
+  },
+  deserialize<Value>(data: string): Envelope<Value> | undefined {
+    if (!data.startsWith('t')) return JSON.parse(data) as Envelope<Value>;
+    const colon = data.indexOf(':');
+    const expires = colon > 1 ? Number(data.slice(1, colon)) : undefined;
+    return { value: data.slice(colon + 1) as Value, expires };
+  },
+};

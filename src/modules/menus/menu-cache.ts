@@ -4,7 +4,7 @@ import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import type { Cache } from 'cache-manager';
 import type Redis from 'ioredis';
 import { Keyv } from 'keyv';
-import { RedisKeyvStore } from '../../common/redis/redis-keyv-store';
+import { RedisKeyvStore, textSerialization } from '../../common/redis/redis-keyv-store';
 import { MetricsService } from '../metrics/metrics.service';
 
 /** Seeds: cache-aside, TTL 5 minutes plus explicit deletion on every change. */
@@ -28,7 +28,11 @@ interface CachedMenu {
  * can count and log them.
  */
 export function createRedisMenuStore(redis: Redis): Keyv {
-  const keyv = new Keyv(new RedisKeyvStore(redis), { useKeyPrefix: false, throwOnErrors: true });
+  const keyv = new Keyv(new RedisKeyvStore(redis), {
+    useKeyPrefix: false,
+    throwOnErrors: true,
+    ...textSerialization,
+  });
   // Failures reach MenuCache as rejections; Keyv's 'error' event copies would otherwise be unhandled.
   keyv.on('error', () => undefined);
   return keyv;

@@ -1,4 +1,5 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type StorePrincipal } from '../../common/auth';
 import { API_PREFIX } from '../../common/http/api';
@@ -23,7 +24,13 @@ export class MenuViewController {
       'is left out; description and imageUrl are null when absent.',
     success: { status: 200, type: MenuViewDto, description: 'the store’s menu' },
   })
-  menu(@CurrentPrincipal() p: StorePrincipal): Promise<string> {
-    return this.view.menuJson(p.storeId);
+  async menu(
+    @CurrentPrincipal() p: StorePrincipal,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string> {
+    const { json, etag } = await this.view.menuBody(p.storeId);
+    // Express would hash the body for its ETag on every response; the body's own is computed once per version.
+    res.setHeader('ETag', etag);
+    return json;
   }
 }

@@ -1,9 +1,18 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { MenuViewCategoryDto, MenuViewDto, MenuViewOptionGroupDto } from './dto/menu-view.dto';
 import { MenuCache } from './menu-cache';
 import { MenusRepository } from './menus.repository';
 import { MenusService } from './menus.service';
 import { optionGroupToDto } from './option-groups.service';
+
+const MAX_REMEMBERED_ETAGS = 1000;
+
+/** The `etag` package's weak ETag of a text, as Express sets it: `W/"<byte length, hex>-<SHA-1, base64, 27>"`. */
+export function weakEtag(text: string): string {
+  const hash = createHash('sha1').update(text, 'utf8').digest('base64').substring(0, 27);
+  return `W/"${Buffer.byteLength(text, 'utf8').toString(16)}-${hash}"`;
+}
 
 /** GET /api/v1/menu: what tablets show, served from the cache (cache-aside, see MenuCache). */
 @Injectable()
@@ -14,9 +23,28 @@ export class MenuViewService {
     private readonly cache: MenuCache,
   ) {}
 
+  /** Per store, the last body answered and its ETag: bounded, it only saves hashing the same text again. */
+  private readonly etags = new Map<string, { json: string; etag: string }>();
+
   /** The response body as JSON text: cached as these exact bytes, so a hit costs no serialization. */
   menuJson(storeId: string): Promise<string> {
     return this.cache.getOrLoad(storeId, async () => JSON.stringify(await this.build(storeId)));
+  }
+
+  /**
+   * The body and its ETag, the one Express would compute (weak, length and SHA-1 of the text), hashed only when
+   * the store's body changed: comparing the text to the last one is far cheaper than hashing it.
+   */
+  async menuBody(storeId: string): Promise<{ json: string; etag: string }> {
+    const json = await this.menuJson(storeId);
+    const known = this.etags.get(storeId);
+    if (known?.json === json) return known;
+    const fresh = { json, etag: weakEtag(json) };
+    if (!known && this.etags.size >= MAX_REMEMBERED_ETAGS) {
+      this.etags.delete(this.etags.keys().next().value as string);
+    }
+    this.etags.set(storeId, fresh);
+    return fresh;
   }
 
   async build(storeId: string): Promise<MenuViewDto> {
