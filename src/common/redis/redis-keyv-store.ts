@@ -74,10 +74,9 @@ type Envelope<Value> = { value?: Value; expires?: number | undefined };
  * and an entry written in Keyv's JSON form (it starts with `{`), takes the JSON path.
  */
 export const textSerialization = {
-  serialize<Value>({ value, expires }: Envelope<Value>): string {
-    return typeof value === 'string' ? `t${expires ?? ''}:${value}` : JSON.stringify({ value, expires });
-  },
-  deserialize<Value>(data: string): Envelope<Value> | undefined {
+  serialize: <Value>({ value, expires }: Envelope<Value>): string =>
+    typeof value === 'string' ? `t${expires ?? ''}:${value}` : JSON.stringify({ value, expires }),
+  deserialize: <Value>(data: string): Envelope<Value> | undefined => {
     if (!data.startsWith('t')) return JSON.parse(data) as Envelope<Value>;
     const colon = data.indexOf(':');
     const expires = colon > 1 ? Number(data.slice(1, colon)) : undefined;
