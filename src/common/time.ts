@@ -8,7 +8,16 @@ const dateFormatter = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
-/** The business day (YYYY-MM-DD in Asia/Seoul) that an instant falls on. */
+const MINUTE_MS = 60_000;
+let last = { minute: NaN, date: '' };
+
+/**
+ * The business day (YYYY-MM-DD in Asia/Seoul) that an instant falls on. Formatting with Intl costs microseconds
+ * per call and every order asks; every UTC offset in use is a whole number of minutes, so a day never starts
+ * within a minute and the last minute's answer holds for any instant in it.
+ */
 export function businessDate(at: Date = new Date()): string {
-  return dateFormatter.format(at);
+  const minute = Math.floor(at.getTime() / MINUTE_MS);
+  if (minute !== last.minute) last = { minute, date: dateFormatter.format(at) };
+  return last.date;
 }
