@@ -9,7 +9,11 @@
  * middlewares is routing. Node's own frames (HTTP parser, sockets, timers) count for the nearest known caller,
  * or, with none (called from the event loop), as "node: HTTP parsing, sockets, event loop". With `requests` (how
  * many the profile covers: the benchmarks print it) each stage is also shown as microseconds per request.
- * `BENCH_PROFILE_TOP=n` lists the n hottest functions (self time) of each stage too.
+ * `BENCH_PROFILE_TOP=n` lists the n hottest functions (self time) of each stage too. Given two profiles and their
+ * request counts (before and after a change), it prints both side by side as a Markdown table.
+ *
+ * The profiler samples the main thread on a wall clock: a sample taken while the thread waits in a system call
+ * (a socket write, on a machine where the load generator and PostgreSQL share the cores) counts as that call's.
  */
 import * as fs from 'node:fs';
 
@@ -77,11 +81,16 @@ function stageOf(frame: ProfileNode['callFrame']): string | undefined {
   return undefined;
 }
 
-function main(): void {
-  const [file, requestsArg] = process.argv.slice(2);
-  if (!file) throw new Error('usage: profile-stages.ts <file.cpuprofile> [requests]');
-  const requests = Number(requestsArg) || 0;
-  const top = Number(process.env.BENCH_PROFILE_TOP ?? 0);
+interface Split {
+  file: string;
+  total: number;
+  busy: number;
+  requests: number;
+  micros: Map<string, number>;
+  selfByStage: Map<string, Map<string, number>>;
+}
+
+function split(file: string, requests: number, top: number): Split {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -121,25 +130,56 @@ function main(): void {
       selfByStage.set(stage, self);
     }
   });
-  const busy = total - (micros.get('idle') ?? 0);
+  return { file, total, busy: total - (micros.get('idle') ?? 0), requests, micros, selfByStage };
+}
+
+const perRequest = (s: Split, stage: string): string =>
+  s.requests ? ((s.micros.get(stage) ?? 0) / s.requests).toFixed(1) : '-';
+
+/** One profile: its stages by cost, each with its hottest functions when BENCH_PROFILE_TOP is set. */
+function printOne(s: Split, top: number): void {
   console.log(
-    `${file}: ${(total / 1e6).toFixed(1)} s profiled, ${(busy / 1e6).toFixed(1)} s busy` +
-      (requests ? `, ${requests} requests: ${(busy / requests).toFixed(0)} µs CPU per request` : ''),
+    `${s.file}: ${(s.total / 1e6).toFixed(1)} s profiled, ${(s.busy / 1e6).toFixed(1)} s busy` +
+      (s.requests ? `, ${s.requests} requests: ${(s.busy / s.requests).toFixed(0)} µs per request` : ''),
   );
   console.log(
-    `${'stage'.padEnd(52)} ${'share of busy'.padStart(13)} ${requests ? 'µs/request'.padStart(11) : ''}`,
+    `${'stage'.padEnd(52)} ${'share of busy'.padStart(13)} ${s.requests ? 'µs/request'.padStart(11) : ''}`,
   );
-  const rows = [...micros.entries()].filter(([s]) => s !== 'idle').sort((a, b) => b[1] - a[1]);
+  const rows = [...s.micros.entries()].filter(([stage]) => stage !== 'idle').sort((a, b) => b[1] - a[1]);
   for (const [stage, us] of rows) {
-    const share = `${((us / busy) * 100).toFixed(1)} %`;
-    const per = requests ? (us / requests).toFixed(1).padStart(11) : '';
-    console.log(`${stage.padEnd(52)} ${share.padStart(13)} ${per}`);
-    for (const [fn, self] of [...(selfByStage.get(stage) ?? new Map<string, number>()).entries()]
+    const share = `${((us / s.busy) * 100).toFixed(1)} %`;
+    console.log(
+      `${stage.padEnd(52)} ${share.padStart(13)} ${s.requests ? perRequest(s, stage).padStart(11) : ''}`,
+    );
+    for (const [fn, self] of [...(s.selfByStage.get(stage) ?? new Map<string, number>()).entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)) {
-      console.log(`    ${((self / busy) * 100).toFixed(1).padStart(5)} %  ${fn}`);
+      console.log(`    ${((self / s.busy) * 100).toFixed(1).padStart(5)} %  ${fn}`);
     }
   }
+}
+
+/** Two profiles of the same request (before and after a change): µs per request of each stage, as a Markdown table. */
+function printBoth(before: Split, after: Split): void {
+  const stages = [...new Set([...before.micros.keys(), ...after.micros.keys()])].filter((s) => s !== 'idle');
+  stages.sort((a, b) => (before.micros.get(b) ?? 0) - (before.micros.get(a) ?? 0));
+  console.log('| stage | before, µs/request | after, µs/request |');
+  console.log('| --- | ---: | ---: |');
+  for (const stage of stages)
+    console.log(`| ${stage} | ${perRequest(before, stage)} | ${perRequest(after, stage)} |`);
+  const all = (s: Split) => (s.busy / s.requests).toFixed(0);
+  console.log(`| **all (busy time / requests)** | **${all(before)}** | **${all(after)}** |`);
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  if (args.length !== 2 && args.length !== 4 && args.length !== 1) {
+    throw new Error('usage: profile-stages.ts <file.cpuprofile> [requests] [<after.cpuprofile> <requests>]');
+  }
+  const top = Number(process.env.BENCH_PROFILE_TOP ?? 0);
+  const first = split(args[0], Number(args[1]) || 0, top);
+  if (args.length === 4) printBoth(first, split(args[2], Number(args[3]) || 0, 0));
+  else printOne(first, top);
 }
 
 main();
