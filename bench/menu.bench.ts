@@ -31,6 +31,7 @@ import {
   spawnApp,
   spawnServer,
   tableLogin,
+  withCpu,
 } from './orders-support';
 import { BenchRow, emitResult, mib } from './results';
 
@@ -40,6 +41,7 @@ const REDIS_URL = process.env.BENCH_REDIS_URL;
 
 interface Measured extends Figures {
   peak: number;
+  cpuUs: number;
 }
 
 async function run(label: string, server: Server, tokens: string[], app = false): Promise<Measured> {
@@ -63,11 +65,14 @@ async function run(label: string, server: Server, tokens: string[], app = false)
   resetPeak(server.pid);
   // A short warm-up so JIT and connection set-up are not in the figures.
   await load(1);
-  const figures = app ? await profiled(server, label, () => load(DURATION)) : await load(DURATION);
+  const figures = await withCpu(server.pid, () =>
+    app ? profiled(server, label, () => load(DURATION)) : load(DURATION),
+  );
   const peak = memoryOf(server.pid).peak;
   console.log(
     `${label.padEnd(34)} ${fmt(figures.rps, 0).padStart(7)} req/s  p50=${figures.p50} ms  p99=${figures.p99} ms` +
-      `  total=${figures.requests}  non2xx=${figures.non2xx}  errors=${figures.errors}  peak RSS ${fmt(mib(peak), 0)} MiB`,
+      `  total=${figures.requests}  non2xx=${figures.non2xx}  errors=${figures.errors}  peak RSS ${fmt(mib(peak), 0)} MiB` +
+      `  CPU ${fmt(figures.cpuUs, 0)} µs/request`,
   );
   return { ...figures, peak };
 }
@@ -130,6 +135,7 @@ async function main(): Promise<void> {
     const bareResult = await run('bare node:http, same bytes', bare, tokens);
     const rawResult = await run('raw node:http, token check, same bytes', raw, tokens);
     const rows: BenchRow[] = [];
+    const cpus: number[] = [];
     for (const [i, { label, env }] of apps.entries()) {
       let app = first;
       if (i > 0) {
@@ -137,6 +143,7 @@ async function main(): Promise<void> {
         servers.push(app);
       }
       const appResult = await run(`app GET /api/v1/menu, ${label}`, app, tokens, true);
+      cpus.push(appResult.cpuUs);
       console.log(
         `app / raw (${label}): throughput ${fmt((appResult.rps / rawResult.rps) * 100, 0)} % (target ≥ 50 %), ` +
           `p99 ${fmt(appResult.p99 / Math.max(rawResult.p99, 1), 1)}x; ` +
@@ -161,6 +168,8 @@ async function main(): Promise<void> {
       rows,
       notes: [
         `without the token check (bench/raw/static-raw-server.ts, the same bytes and nothing else): ${fmt(bareResult.rps, 0)} req/s, p99 ${bareResult.p99} ms`,
+        `server CPU per request: token-checking raw ${fmt(rawResult.cpuUs, 0)} µs, ` +
+          rows.map((r, i) => `app ${apps[i].label} ${fmt(cpus[i], 0)} µs`).join(', '),
       ],
     });
   } finally {

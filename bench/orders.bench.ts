@@ -33,6 +33,7 @@ import {
   spawnApp,
   spawnServer,
   tableLogin,
+  withCpu,
 } from './orders-support';
 import { emitResult, mib } from './results';
 
@@ -45,7 +46,8 @@ const CASES = (process.env.BENCH_CASES ?? 'plain,options').split(',') as Case[];
 type Case = 'plain' | 'options';
 /** Per store: menus 0-5 have no option groups; menus 6-11 list a required and an optional group. */
 const PLAIN_MENUS = 6;
-const NONE: Figures = { requests: 0, rps: NaN, p50: NaN, p99: NaN, errors: 0, non2xx: 0 };
+const NONE: Measured = { requests: 0, rps: NaN, p50: NaN, p99: NaN, errors: 0, non2xx: 0, cpuUs: NaN };
+type Measured = Figures & { cpuUs: number };
 
 interface Caller {
   token: string;
@@ -173,7 +175,7 @@ async function main(): Promise<void> {
     console.log(
       `POST /api/v1/orders, 3 lines, fresh Idempotency-Key, 5 stores × 2 tables, pool ${POOL_MAX}, ${DURATION} s per run`,
     );
-    type Row = { kind: Case; c: number; raw: Figures; app: Figures; rawPeak: number; appPeak: number };
+    type Row = { kind: Case; c: number; raw: Measured; app: Measured; rawPeak: number; appPeak: number };
     const rows: Row[] = [];
     for (const kind of CASES) {
       const list = lists.get(kind) as Caller[];
@@ -187,13 +189,15 @@ async function main(): Promise<void> {
         if (TARGETS.has('raw')) {
           resetPeak(raw.pid);
           await load(raw, list, c, 3);
-          rawFigures = await load(raw, list, c, DURATION);
+          rawFigures = await withCpu(raw.pid, () => load(raw, list, c, DURATION));
           rawPeak = memoryOf(raw.pid).peak;
         }
         if (TARGETS.has('app')) {
           resetPeak(app.pid);
           await load(app, list, c, 3);
-          appFigures = await profiled(app, `${kind}, ${c} connections`, () => load(app, list, c, DURATION));
+          appFigures = await withCpu(app.pid, () =>
+            profiled(app, `${kind}, ${c} connections`, () => load(app, list, c, DURATION)),
+          );
           appPeak = memoryOf(app.pid).peak;
         }
         rows.push({ kind, c, raw: rawFigures, app: appFigures, rawPeak, appPeak });
@@ -208,7 +212,7 @@ async function main(): Promise<void> {
     };
 
     console.log(
-      '\ncase    conn | raw req/s   p50   p99 | app req/s   p50   p99 | app/raw req/s  p99 ratio | errors (raw/app) | peak RSS MiB (raw/app) | plain/options app | targets',
+      '\ncase    conn | raw req/s   p50   p99 | app req/s   p50   p99 | app/raw req/s  p99 ratio | errors (raw/app) | peak RSS MiB (raw/app) | CPU µs/req (raw/app) | plain/options app | targets',
     );
     for (const row of rows) {
       const { kind, c, raw: r, app: a, rawPeak, appPeak } = row;
@@ -220,6 +224,7 @@ async function main(): Promise<void> {
           `${fmt((a.rps / r.rps) * 100).padStart(12)} % ${fmt(a.p99 / r.p99, 2).padStart(9)}× | ` +
           `${r.errors + r.non2xx}/${a.errors + a.non2xx}`.padEnd(16) +
           ` | ${`${fmt(mib(rawPeak), 0)}/${fmt(mib(appPeak), 0)}`.padEnd(22)}` +
+          ` | ${`${fmt(r.cpuUs, 0)}/${fmt(a.cpuUs, 0)}`.padEnd(20)}` +
           ` | ${(Number.isFinite(cost) ? `${fmt(cost, 2)}×` : '-').padStart(17)}` +
           ` | ${ok ? 'met' : 'MISSED'}`,
       );
@@ -259,6 +264,9 @@ async function main(): Promise<void> {
       }),
       notes: [
         `rows written: ${counts.orders} orders, ${counts.events} events, ${counts.keys} idempotency keys`,
+        `server CPU per request (raw / app): ${rows
+          .map((r) => `${r.kind} ${r.c} connections ${fmt(r.raw.cpuUs, 0)} / ${fmt(r.app.cpuUs, 0)} µs`)
+          .join('; ')}`,
       ],
     });
   } finally {
