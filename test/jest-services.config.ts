@@ -5,14 +5,12 @@ import type { Config } from 'jest';
 // Every test file gets a fresh database, created and dropped by test/utils/app.ts. Files that stop a shared
 // server (*.fault-spec.ts) run afterwards, alone: test/jest-faults.config.ts.
 const config: Config = {
-  moduleFileExtensions: ['js', 'json', 'ts'],
   rootDir: '..',
+  // What every suite shares (transform, environment, workers).
+  preset: './test/jest-base.preset.json',
   testRegex: 'test/((e2e|security)/.*\\.e2e-spec|(integration|reliability)/.*\\.int-spec)\\.ts$',
-  transform: { '^.+\\.ts$': 'ts-jest' },
-  testEnvironment: 'node',
-  testTimeout: 120_000,
-  maxWorkers: 2,
   setupFiles: ['<rootDir>/test/utils/services-env.ts'],
+  testTimeout: 120_000,
 };
 
 export default config;
