@@ -91,7 +91,13 @@ export class OrdersRepository {
     const [text, values] = statement((p) => {
       const claim = input.claim && claimKeySql(p, { ...input, ...input.claim }, { tryLock: true });
       const session = lockOrStartSessionCtes(p, input, claim && 'EXISTS (SELECT 1 FROM key_claim)');
-      return `WITH ${claim ? `key_claim AS (${claim}), ` : ''}${session.ctes}
+      return `WITH ${
+        claim
+          ? `key_claim AS (
+${claim}
+), `
+          : ''
+      }${session.ctes}
        SELECT ${claim ? '(SELECT count(*) FROM key_claim)::int' : '1'} AS claimed,
               ${orderableMenusJson(p, input.storeId, input.menuIds)} AS menus,
               s.id AS "sessionId", t.number AS "tableNumber", now() AS now
@@ -153,11 +159,13 @@ export class OrdersRepository {
       const response =
         order.idempotencyKey === undefined
           ? ''
-          : `key_response AS (${storeKeyResponseSql(
-              p,
-              { tableId: order.tableId, key: order.idempotencyKey },
-              { status: 201, body: 'body.doc', from: 'body' },
-            )}), `;
+          : `key_response AS (
+${storeKeyResponseSql(
+  p,
+  { tableId: order.tableId, key: order.idempotencyKey },
+  { status: 201, body: 'body.doc', from: 'body' },
+)}
+), `;
       const event = appendEventCtes(
         p,
         { storeId: order.storeId, type: 'new_order', tableId: order.tableId },
