@@ -8,6 +8,8 @@ const config: Config = {
   preset: './test/jest-base.preset.json',
   testRegex: 'test/(integration|reliability)/.*\\.fault-spec\\.ts$',
   setupFiles: ['<rootDir>/test/utils/services-env.ts'],
+  // The migrated template each test database is cloned from (test/utils/test-database.ts), built once a run.
+  globalSetup: '<rootDir>/test/utils/services-setup.ts',
   testTimeout: 180_000,
   maxWorkers: 1,
 };
