@@ -26,7 +26,7 @@ export interface ClaimedEvent {
   lag: number;
 }
 
-function toEvent(row: EventRow): StoredEvent {
+function toStoredEvent(row: EventRow): StoredEvent {
   return {
     id: Number(row.id),
     storeId: row.store_id,
@@ -74,7 +74,7 @@ export class OutboxRepository {
     );
     // RETURNING follows no ORDER BY: restore the id order the bus publishes in.
     return rows
-      .map((row) => ({ event: toEvent(row), lag: Number(row.lag) }))
+      .map((row) => ({ event: toStoredEvent(row), lag: Number(row.lag) }))
       .sort((a, b) => a.event.id - b.event.id);
   }
 
@@ -96,7 +96,7 @@ export class OutboxRepository {
        ORDER BY store_seq LIMIT $5`,
       [storeId, afterSeq, options.uptoSeq ?? null, options.tableId ?? null, options.limit ?? 1000],
     )) as EventRow[];
-    return rows.map(toEvent);
+    return rows.map(toStoredEvent);
   }
 
   /** The last committed event id of each given store (0 for a store without events). */

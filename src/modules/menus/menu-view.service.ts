@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { toMenuDto } from './dto/menu.dto';
+import { toOptionGroupDto } from './dto/option-group.dto';
 import type { MenuViewCategoryDto, MenuViewDto, MenuViewOptionGroupDto } from './dto/menu-view.dto';
 import { MenuCache } from './menu-cache';
 import { MenusRepository } from './menus.repository';
 import { MenusService } from './menus.service';
-import { optionGroupToDto } from './option-groups.service';
 
 /** GET /api/v1/menu: what tablets show, served from the cache (cache-aside, see MenuCache). */
 @Injectable()
@@ -22,7 +23,7 @@ export class MenuViewService {
   async build(storeId: string): Promise<MenuViewDto> {
     const { categories, menus, groups } = await this.repo.menuView(storeId);
     const groupsById = new Map<string, MenuViewOptionGroupDto>(
-      groups.map(optionGroupToDto).map(({ id, name, minSelect, maxSelect, options }) => [
+      groups.map(toOptionGroupDto).map(({ id, name, minSelect, maxSelect, options }) => [
         id,
         {
           id,
@@ -55,7 +56,7 @@ export class MenuViewService {
         isAvailable,
         displayOrder,
         optionGroupIds,
-      } = this.menus.toDto(row);
+      } = toMenuDto(row, this.menus.imageUrl);
       const optionGroups = optionGroupIds.flatMap((groupId) => groupsById.get(groupId) ?? []);
       byCategory.get(row.categoryId)?.items.push({
         id,

@@ -8,7 +8,7 @@ import type { OrderDto } from '../orders/dto/order.dto';
 import type { StaffCallDto } from '../staff-calls/dto/staff-call.dto';
 import { StaffCallsRepository } from '../staff-calls/staff-calls.repository';
 import { StaffCallsService } from '../staff-calls/staff-calls.service';
-import type { CompletedSessionDto, DashboardTableDto } from './dto/table.dto';
+import { toDashboardTableDto, type CompletedSessionDto, type DashboardTableDto } from './dto/table.dto';
 import { SessionsRepository } from './sessions.repository';
 
 const RECENT_ORDERS = 3;
@@ -35,21 +35,7 @@ export class SessionsService {
     ]);
     const byTable = groupByTable(recent);
     const callsByTable = groupByTable(calls);
-    return tables.map((t) => ({
-      id: t.id,
-      number: Number(t.number),
-      session:
-        t.sessionId && t.startedAt
-          ? {
-              id: t.sessionId,
-              startedAt: new Date(t.startedAt).toISOString(),
-              totalAmount: Number(t.totalAmount),
-              orderCount: Number(t.orderCount),
-            }
-          : null,
-      recentOrders: byTable.get(t.id) ?? [],
-      openStaffCalls: callsByTable.get(t.id) ?? [],
-    }));
+    return tables.map((t) => toDashboardTableDto(t, byTable.get(t.id) ?? [], callsByTable.get(t.id) ?? []));
   }
 
   /**
