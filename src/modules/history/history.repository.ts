@@ -16,10 +16,7 @@ export interface ArchivedSessionRow {
   totalAmount: number;
 }
 
-/**
- * Reads of the archive (session_history, order_history). A page costs at most three queries whatever its size:
- * table check with the count, the page of sessions, and all of their orders.
- */
+/** Reads of the archive (session_history, order_history); a page's query count does not grow with its size. */
 @Injectable()
 export class HistoryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}

@@ -146,7 +146,7 @@ export class OrderPlacementService {
     const id = randomUUID();
     const createdAt = session.now.toISOString();
     const note = body.note ?? null;
-    // Built by the function every read and the replay use, so all of them serialize byte for byte alike.
+    // Built by toOrderDto, as every read and the replay are: they serialize byte for byte alike.
     const order = toOrderDto({
       id,
       orderNumber: 0,

@@ -239,7 +239,7 @@ ${storeKeyResponseSql(
 
   // ---- admin changes ---------------------------------------------------------------------------------------
 
-  /** Row-locks the order so two admins' changes (or a change and 이용 완료) run one after the other. */
+  /** Row-locks the order: two admins' changes, or a change and 이용 완료, run one after the other (see sessions.sql.ts, 2). */
   async lockOrderStatus(
     em: EntityManager,
     storeId: string,

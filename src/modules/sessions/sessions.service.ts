@@ -26,7 +26,7 @@ export class SessionsService {
     private readonly staffCallEvents: StaffCallsService,
   ) {}
 
-  /** The dashboard's first load: three queries whatever the number of tables. */
+  /** The dashboard's first load, its query count independent of the number of tables. */
   async dashboard(principal: AdminPrincipal): Promise<DashboardTableDto[]> {
     const [tables, recent, calls] = await Promise.all([
       this.repository.dashboardTables(principal.storeId),
@@ -39,9 +39,9 @@ export class SessionsService {
   }
 
   /**
-   * Ends the table's active session in one transaction: session and orders copied to history, live orders
-   * removed, session ended, open staff calls resolved (`staff_call_resolved` each), `table_reset` written. An order placed meanwhile lands either before (and is
-   * archived) or after (in the next session); see SessionsRepository.lockActiveSession.
+   * 이용 완료, in one transaction: the session and its orders archived, open staff calls resolved, `table_reset`
+   * written. An order placed meanwhile lands before (archived) or after (next session): see the locking
+   * protocol in sessions.sql.ts.
    */
   async complete(principal: AdminPrincipal, tableId: string): Promise<CompletedSessionDto> {
     const result = await this.tx.run(async (em) => {
