@@ -4,6 +4,7 @@
 #  - kubectl kustomize renders every overlay (test/e2e/ops-deploy validates the rendered fields)
 #  - docker-compose config validates docker-compose.yml against the compose schema (no engine needed)
 #  - the OpenAPI document: Redocly lint, test/client/schema.d.ts regenerated and compared, the flows compiled
+#  - src/queries/*.sql regenerated from the repositories and compared (no database needed)
 #  - the Dockerfile: hadolint is not packaged by npm or Debian; test/e2e/ops-deploy lints its structure instead
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,10 @@ if grep -nE '\bas ([A-Z{([]|(string|number|boolean|any|unknown|never|object)\b)|
   exit 1
 fi
 echo "the client flows compile with no casts"
+
+step "SQL: src/queries, the statements every repository sends, regenerated and compared"
+# A repository change whose statements were not regenerated (npm run sql:generate) fails here.
+npm run --silent sql:generate -- --check
 
 step "promtool check rules"
 promtool check rules infra/monitoring/rules/*.yml

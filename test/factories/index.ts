@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import * as bcrypt from 'bcrypt';
 import type { DataSource } from 'typeorm';
+import { MenusRepository } from '../../src/modules/menus/menus.repository';
+import { SessionsRepository } from '../../src/modules/sessions/sessions.repository';
+import { StoresRepository } from '../../src/modules/stores/stores.repository';
 
 /**
- * Small factories that insert rows straight into the schema the migrations built, so a test can set up any
- * store, admin, table, category or menu without going through other endpoints. Passwords are real bcrypt hashes.
+ * Small factories that insert rows through the application's own repositories, so a test can set up any
+ * store, admin, table, category or menu without going through other endpoints, and the rows are the ones the
+ * application writes. Passwords are real bcrypt hashes. The DataSource must know the entities (the app's does).
  */
 const uniq = (): string => randomBytes(4).toString('hex');
 
@@ -16,12 +20,8 @@ export interface StoreRow {
 
 export async function createStore(ds: DataSource, values: Partial<StoreRow> = {}): Promise<StoreRow> {
   const code = values.code ?? `store-${uniq()}`;
-  const name = values.name ?? `Store ${code}`;
-  const [row] = (await ds.query(`INSERT INTO stores (code, name) VALUES ($1, $2) RETURNING id, code, name`, [
-    code,
-    name,
-  ])) as StoreRow[];
-  return row;
+  const store = await new StoresRepository(ds).insertStore({ code, name: values.name ?? `Store ${code}` });
+  return { id: store.id, code: store.code, name: store.name };
 }
 
 export async function createAdmin(
@@ -31,12 +31,14 @@ export async function createAdmin(
 ): Promise<{ id: string; username: string; password: string }> {
   const username = values.username ?? `admin-${uniq()}`;
   const password = values.password ?? 'admin-password';
-  const [row] = (await ds.query(
-    `INSERT INTO admin_users (store_id, username, password_hash, role, is_active)
-     VALUES ($1, $2, $3, 'store_admin', $4) RETURNING id`,
-    [storeId, username, await bcrypt.hash(password, 10), values.isActive ?? true],
-  )) as Array<{ id: string }>;
-  return { id: row.id, username, password };
+  const stores = new StoresRepository(ds);
+  const admin = await stores.insertAdmin({
+    storeId,
+    username,
+    passwordHash: await bcrypt.hash(password, 10),
+  });
+  if (values.isActive === false) await stores.setAdminActive(admin.id, false, ds.manager);
+  return { id: admin.id, username, password };
 }
 
 export async function createTable(
@@ -45,21 +47,9 @@ export async function createTable(
   values: { number?: number; password?: string } = {},
 ): Promise<{ id: string; number: number; password: string }> {
   const password = values.password ?? 'table-pass';
-  const number =
-    values.number ??
-    Number(
-      (
-        (await ds.query(`SELECT coalesce(max(number), 0) + 1 AS n FROM tables WHERE store_id = $1`, [
-          storeId,
-        ])) as Array<{
-          n: number;
-        }>
-      )[0].n,
-    );
-  const [row] = (await ds.query(
-    `INSERT INTO tables (store_id, number, password_hash) VALUES ($1, $2, $3) RETURNING id`,
-    [storeId, number, await bcrypt.hash(password, 10)],
-  )) as Array<{ id: string }>;
+  const tables = await new SessionsRepository(ds).dashboardTables(storeId);
+  const number = values.number ?? Math.max(0, ...tables.map((t) => Number(t.number))) + 1;
+  const row = await new SessionsRepository(ds).createTable(storeId, number, await bcrypt.hash(password, 10));
   return { id: row.id, number, password };
 }
 
@@ -69,13 +59,13 @@ export async function createCategory(
   values: { name?: string; displayOrder?: number } = {},
 ): Promise<{ id: string; name: string }> {
   const name = values.name ?? `Category ${uniq()}`;
-  const [row] = (await ds.query(
-    `INSERT INTO menu_categories (store_id, name, display_order)
-     VALUES ($1, $2, coalesce($3, (SELECT coalesce(max(display_order) + 1, 0) FROM menu_categories WHERE store_id = $1)))
-     RETURNING id`,
-    [storeId, name, values.displayOrder ?? null],
-  )) as Array<{ id: string }>;
-  return { id: row.id, name };
+  const menus = new MenusRepository(ds);
+  const id = await menus.insertCategory(ds.manager, storeId, name);
+  if (values.displayOrder !== undefined) {
+    // The application only reorders whole lists; a test may place one category anywhere.
+    await ds.query(`UPDATE menu_categories SET display_order = $2 WHERE id = $1`, [id, values.displayOrder]);
+  }
+  return { id, name };
 }
 
 export async function createMenu(
@@ -90,22 +80,14 @@ export async function createMenu(
     displayOrder?: number;
   } = {},
 ): Promise<{ id: string; name: string; price: number }> {
-  const name = values.name ?? `Menu ${uniq()}`;
-  const price = values.price ?? 10000;
-  const [row] = (await ds.query(
-    `INSERT INTO menus (store_id, category_id, name, price, is_available, description, display_order)
-     VALUES ($1, $2, $3, $4, $5, $6,
-       coalesce($7, (SELECT coalesce(max(display_order) + 1, 0) FROM menus WHERE category_id = $2 AND deleted_at IS NULL)))
-     RETURNING id`,
-    [
-      storeId,
-      categoryId,
-      name,
-      price,
-      values.isAvailable ?? true,
-      values.description ?? null,
-      values.displayOrder ?? null,
-    ],
-  )) as Array<{ id: string }>;
-  return { id: row.id, name, price };
+  const menus = new MenusRepository(ds);
+  const row = await menus.insertMenu(ds.manager, storeId, {
+    categoryId,
+    name: values.name ?? `Menu ${uniq()}`,
+    price: values.price ?? 10000,
+    isAvailable: values.isAvailable ?? true,
+    description: values.description ?? null,
+    displayOrder: values.displayOrder ?? (await menus.nextMenuOrder(ds.manager, storeId, categoryId)),
+  });
+  return { id: row.id, name: row.name, price: Number(row.price) };
 }

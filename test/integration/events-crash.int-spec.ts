@@ -1,4 +1,6 @@
 import * as amqp from 'amqplib';
+import { AdminUserEntity } from '../../src/modules/stores/entities/admin-user.entity';
+import { StoreEntity } from '../../src/modules/stores/entities/store.entity';
 import { createStore, createAdmin, createCategory, createMenu, createTable } from '../factories';
 import { createTestEnv, RABBITMQ_URL, startApp, TestApp, TestEnv } from '../utils/app';
 import { Child, startMain } from '../utils/main-process';
@@ -51,7 +53,12 @@ describe('events survive an instance killed between commit and publish (real Pos
 
     // Rows straight into the shared database; the child reads them like any instance would.
     const { DataSource } = await import('typeorm');
-    const ds = new DataSource({ type: 'postgres', url: env.vars.DATABASE_URL });
+    // The factories write stores and admins through their entities.
+    const ds = new DataSource({
+      type: 'postgres',
+      url: env.vars.DATABASE_URL,
+      entities: [StoreEntity, AdminUserEntity],
+    });
     await ds.initialize();
     try {
       const store = await createStore(ds);

@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { InitialSchema1763769600000 } from '../../migrations/1763769600000-InitialSchema';
 import { MIGRATIONS } from '../../migrations';
+import { AdminUserEntity } from '../../src/modules/stores/entities/admin-user.entity';
+import { StoreEntity } from '../../src/modules/stores/entities/store.entity';
 import { createAdmin, createStore, createTable } from '../factories';
 import { createTestEnv, startApp, TestEnv } from '../utils/app';
 import { bearer, loginAdmin, loginTable } from '../utils/auth';
@@ -14,7 +16,7 @@ describe('migration to option groups and notes, over existing data (PostgreSQL)'
   let env: TestEnv;
 
   beforeAll(async () => {
-    env = await createTestEnv();
+    env = await createTestEnv({}, { migrated: false });
   });
   afterAll(async () => {
     await env?.dispose();
@@ -27,6 +29,8 @@ describe('migration to option groups and notes, over existing data (PostgreSQL)'
         url: env.vars.DATABASE_URL,
         migrations,
         migrationsTransactionMode: 'each',
+        // The factories write stores and admins through their entities (unchanged by these migrations).
+        entities: [StoreEntity, AdminUserEntity],
       });
       await ds.initialize();
       await ds.runMigrations();

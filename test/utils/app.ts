@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { Client } from 'pg';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
@@ -13,18 +12,19 @@ import { AppConfig, loadConfig } from '../../src/config';
 import { buildOpenApiDocument } from '../../src/swagger';
 import { OpenApiResponseValidator } from './openapi-validator';
 import { createBucket, deleteBucket, S3_ENDPOINT } from './s3';
+import { createTestDatabase, PG_ADMIN_URL } from './test-database';
 
 /** True under `npm run test:services`: real PostgreSQL, Redis and RabbitMQ instead of the embedded defaults. */
 export const SERVICES = process.env.TEST_SERVICES === '1';
 
-const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const RABBITMQ_URL = process.env.TEST_RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 export const SUPERADMIN = { username: 'platform-root', password: 'superadmin-pass' };
 
 /**
- * The environment of one test file: its own DATA_DIR, and under test:services its own fresh PostgreSQL database,
+ * The environment of one test file: its own DATA_DIR, and under test:services its own fresh PostgreSQL database
+ * (cloned from the migrated template, see test/utils/test-database.ts),
  * Redis key prefix and S3 bucket (IMAGE_STORAGE=s3 on the test S3 server). Several app instances started from one TestEnv share them, as pods of one deployment do.
  */
 export interface TestEnv {
@@ -34,11 +34,15 @@ export interface TestEnv {
 
 /**
  * `postgresAdminUrl`: the server the test database is created on, when not the one of TEST_DATABASE_URL (a
- * test's own PostgreSQL, test/utils/servers.ts).
+ * test's own PostgreSQL, test/utils/servers.ts). `migrated: false`: an empty database, for a test of the
+ * migrations themselves.
  */
 export async function createTestEnv(
   extra: Record<string, string> = {},
-  { postgresAdminUrl = PG_ADMIN_URL }: { postgresAdminUrl?: string } = {},
+  {
+    postgresAdminUrl = PG_ADMIN_URL,
+    migrated = true,
+  }: { postgresAdminUrl?: string; migrated?: boolean } = {},
 ): Promise<TestEnv> {
   const id = randomBytes(5).toString('hex');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `table-order-test-${id}-`));
@@ -60,14 +64,11 @@ export async function createTestEnv(
     RABBITMQ_URL: '',
     IMAGE_STORAGE: '',
   };
-  let dbName: string | undefined;
+  let database: { url: string; drop(): Promise<void> } | undefined;
   let bucket: string | undefined;
   if (SERVICES) {
-    dbName = `table_order_test_${id}`;
-    await withAdminClient(postgresAdminUrl, (c) => c.query(`CREATE DATABASE ${dbName}`));
-    const url = new URL(postgresAdminUrl);
-    url.pathname = `/${dbName}`;
-    vars.DATABASE_URL = url.toString();
+    database = await createTestDatabase({ adminUrl: postgresAdminUrl, migrated });
+    vars.DATABASE_URL = database.url;
     vars.REDIS_URL = REDIS_URL;
     vars.REDIS_KEY_PREFIX = `test:${id}:`;
     vars.RABBITMQ_URL = RABBITMQ_URL;
@@ -85,25 +86,11 @@ export async function createTestEnv(
   return {
     vars,
     dispose: async () => {
-      if (dbName) {
-        await withAdminClient(postgresAdminUrl, (c) =>
-          c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`),
-        );
-      }
+      await database?.drop();
       if (bucket) await deleteBucket(bucket).catch(() => undefined);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-async function withAdminClient<T>(adminUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 export interface TestApp {

@@ -3,7 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { prepared } from '../../database/prepared-statements';
 import { returnedRows } from '../../database/query-result';
+import { statement } from '../../database/sql-params';
 import type { EventEnvelope, EventType, NewOutboxEvent, StoredEvent } from './event-types';
+import { appendEventCtes } from './outbox.sql';
 
 interface EventRow {
   id: string;
@@ -18,29 +20,13 @@ interface EventRow {
 const EVENT_COLUMNS = `id::text AS id, store_id::text AS store_id, store_seq::text AS seq, type,
   table_id::text AS table_id, payload, (extract(epoch FROM created_at) * 1000)::float8 AS created_ms`;
 
-/** The CTE name of the event row written by an `appendCte` fragment. */
-const OUTBOX_EVENT_CTE = 'outbox_event';
-
-/**
- * An outbox append to splice into the caller's statement (OutboxRepository.appendCte): the caller says where
- * its parameters end and what the event's own fields are; it gets the CTE text and the parameters to add.
- */
-export type OutboxCte = (at: {
-  /** The number of the first parameter the fragment may use (the caller's own come before). */
-  firstParam: number;
-  /** A jsonb expression: the event's own fields, e.g. `jsonb_build_object('order', body.doc)`. */
-  data: string;
-  /** The caller's CTEs that `data` reads, as FROM items (each must yield exactly one row). */
-  from?: string;
-}) => { sql: string; params: unknown[] };
-
 export interface ClaimedEvent {
   event: StoredEvent;
   /** Seconds from the row's creation to its claim, database clock. */
   lag: number;
 }
 
-function toEvent(row: EventRow): StoredEvent {
+function toStoredEvent(row: EventRow): StoredEvent {
   return {
     id: Number(row.id),
     storeId: row.store_id,
@@ -57,52 +43,16 @@ function toEvent(row: EventRow): StoredEvent {
 export class OutboxRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /**
-   * Writes one event row inside the caller's transaction. The store's sequence row is taken in the same
-   * statement and stays locked until COMMIT, so within a store event ids increase in commit order: call this
-   * as the last statement of the transaction to hold that lock as briefly as possible.
-   */
+  /** Writes one event row inside the caller's transaction (see appendEventCtes: call it last). */
   async append(manager: EntityManager, event: NewOutboxEvent): Promise<{ id: number; eventId: number }> {
-    const cte = this.appendCte(event)({ firstParam: 1, data: '$4::jsonb' });
     const rows = (await manager.query(
-      `WITH ${cte.sql} SELECT id::text AS id, store_seq::text AS seq FROM ${OUTBOX_EVENT_CTE}`,
-      [...cte.params, JSON.stringify(event.data)],
+      ...statement(
+        (p) =>
+          `WITH ${appendEventCtes(p, event, { sql: p.add(JSON.stringify(event.data), 'jsonb') })}
+           SELECT id::text AS id, store_seq::text AS seq FROM outbox_event`,
+      ),
     )) as Array<{ id: string; seq: string }>;
     return { id: Number(rows[0].id), eventId: Number(rows[0].seq) };
-  }
-
-  /**
-   * The same append as common table expressions, for a caller that writes its event in the statement that
-   * writes its own rows (one round trip less, and the store's sequence row is then locked from that statement
-   * to COMMIT only). The caller places the returned CTEs after its own in one `WITH` list; `data` is the jsonb
-   * expression of the event's own fields, which may read the caller's CTEs named in `from`. The row itself is
-   * the `outbox_event` CTE (`RETURNING id, store_seq`).
-   */
-  appendCte(event: Omit<NewOutboxEvent, 'data'>): OutboxCte {
-    return ({ firstParam, data, from }) => {
-      const store = `$${firstParam}::uuid`;
-      const type = `$${firstParam + 1}::varchar`;
-      const table = `$${firstParam + 2}::uuid`;
-      return {
-        sql: `outbox_seq AS (
-           INSERT INTO event_sequences AS s (store_id, last_seq) VALUES (${store}, 1)
-           ON CONFLICT (store_id) DO UPDATE SET last_seq = s.last_seq + 1
-           RETURNING last_seq
-         ), ${OUTBOX_EVENT_CTE} AS (
-           INSERT INTO events (store_id, store_seq, type, table_id, payload)
-           SELECT ${store}, outbox_seq.last_seq, ${type}, ${table},
-                  jsonb_build_object(
-                    'eventId', outbox_seq.last_seq,
-                    'storeId', ${store},
-                    'tableId', ${table},
-                    'occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-                  ) || (${data})
-           FROM outbox_seq${from ? `, ${from}` : ''}
-           RETURNING id, store_seq
-         )`,
-        params: [event.storeId, event.type, event.tableId],
-      };
-    };
   }
 
   /**
@@ -124,7 +74,7 @@ export class OutboxRepository {
     );
     // RETURNING follows no ORDER BY: restore the id order the bus publishes in.
     return rows
-      .map((row) => ({ event: toEvent(row), lag: Number(row.lag) }))
+      .map((row) => ({ event: toStoredEvent(row), lag: Number(row.lag) }))
       .sort((a, b) => a.event.id - b.event.id);
   }
 
@@ -146,7 +96,7 @@ export class OutboxRepository {
        ORDER BY store_seq LIMIT $5`,
       [storeId, afterSeq, options.uptoSeq ?? null, options.tableId ?? null, options.limit ?? 1000],
     )) as EventRow[];
-    return rows.map(toEvent);
+    return rows.map(toStoredEvent);
   }
 
   /** The last committed event id of each given store (0 for a store without events). */

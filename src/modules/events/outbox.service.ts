@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import type { EntityManager } from 'typeorm';
 import type { NewOutboxEvent } from './event-types';
-import { OutboxRepository, type OutboxCte } from './outbox.repository';
+import { OutboxRepository } from './outbox.repository';
 
 /**
- * The transactional outbox as services see it: `append` (or `appendCte`) inside the business transaction,
- * `committed` right after it commits so the relay publishes at once instead of at its next poll.
+ * The transactional outbox as services see it: `append` inside the business transaction, `committed` right
+ * after it commits so the relay publishes at once instead of at its next poll.
  */
 @Injectable()
 export class OutboxService {
@@ -17,14 +17,6 @@ export class OutboxService {
 
   append(manager: EntityManager, event: NewOutboxEvent): Promise<{ id: number; eventId: number }> {
     return this.outbox.append(manager, event);
-  }
-
-  /**
-   * The append as CTEs for a repository that writes the event in its own last statement (see
-   * OutboxRepository.appendCte); the same rules as `append` hold.
-   */
-  appendCte(event: Omit<NewOutboxEvent, 'data'>): OutboxCte {
-    return this.outbox.appendCte(event);
   }
 
   committed(): void {

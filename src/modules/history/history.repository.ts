@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { OrderSnapshot } from '../orders/dto/order.dto';
+import type { OrderRow } from '../orders/dto/order.dto';
 
 /** A half-open interval of instants: [from, until). */
 export interface InstantRange {
@@ -16,10 +16,7 @@ export interface ArchivedSessionRow {
   totalAmount: number;
 }
 
-/**
- * Reads of the archive (session_history, order_history). A page costs at most three queries whatever its size:
- * table check with the count, the page of sessions, and all of their orders.
- */
+/** Reads of the archive (session_history, order_history); a page's query count does not grow with its size. */
 @Injectable()
 export class HistoryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -70,7 +67,7 @@ export class HistoryRepository {
     storeId: string,
     sessionIds: string[],
     manager: EntityManager = this.dataSource.manager,
-  ): Promise<OrderSnapshot[]> {
+  ): Promise<OrderRow[]> {
     if (sessionIds.length === 0) return [];
     const rows = (await manager.query(
       `SELECT id, order_number AS "orderNumber", table_id AS "tableId", table_number AS "tableNumber",
@@ -79,11 +76,7 @@ export class HistoryRepository {
         WHERE store_id = $1 AND session_id = ANY($2::uuid[])
         ORDER BY session_id, created_at, order_number`,
       [storeId, sessionIds],
-    )) as Array<Omit<OrderSnapshot, 'items'> & { items: OrderSnapshot['items'] | string }>;
-    // jsonb arrives parsed from pg and PGlite alike; text is accepted too, should a driver hand it over raw.
-    return rows.map((row) => ({
-      ...row,
-      items: typeof row.items === 'string' ? (JSON.parse(row.items) as OrderSnapshot['items']) : row.items,
-    }));
+    )) as OrderRow[];
+    return rows;
   }
 }

@@ -4,7 +4,7 @@ import type { StorePrincipal } from '../../common/auth';
 import { businessDate, STORE_TIME_ZONE } from '../../common/time';
 import { OrderDto, toOrderDto } from '../orders/dto/order.dto';
 import { DEFAULT_PAGE_SIZE, DEFAULT_RANGE_DAYS, HistoryQueryDto } from './dto/history-query.dto';
-import type { HistoryPageDto } from './dto/history-page.dto';
+import { toHistorySessionDto, type HistoryPageDto } from './dto/history-page.dto';
 import { HistoryRepository, InstantRange } from './history.repository';
 
 /** Adds whole days to a `YYYY-MM-DD` date (calendar arithmetic, no time zone involved). */
@@ -122,13 +122,7 @@ export class HistoryService {
       bySession.set(order.sessionId, list);
     }
     return {
-      items: sessions.map((s) => ({
-        sessionId: s.id,
-        startedAt: new Date(s.startedAt).toISOString(),
-        completedAt: new Date(s.completedAt).toISOString(),
-        totalAmount: Number(s.totalAmount),
-        orders: bySession.get(s.id) ?? [],
-      })),
+      items: sessions.map((s) => toHistorySessionDto(s, bySession.get(s.id) ?? [])),
       pagination,
     };
   }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { toMenuDto } from './dto/menu.dto';
+import { toOptionGroupDto } from './dto/option-group.dto';
 import type { MenuViewCategoryDto, MenuViewDto, MenuViewOptionGroupDto } from './dto/menu-view.dto';
 import { MenuCache } from './menu-cache';
 import { MenusRepository } from './menus.repository';
 import { MenusService } from './menus.service';
-import { optionGroupToDto } from './option-groups.service';
 
 const MAX_REMEMBERED_ETAGS = 1000;
 
@@ -50,7 +51,7 @@ export class MenuViewService {
   async build(storeId: string): Promise<MenuViewDto> {
     const { categories, menus, groups } = await this.repo.menuView(storeId);
     const groupsById = new Map<string, MenuViewOptionGroupDto>(
-      groups.map(optionGroupToDto).map(({ id, name, minSelect, maxSelect, options }) => [
+      groups.map(toOptionGroupDto).map(({ id, name, minSelect, maxSelect, options }) => [
         id,
         {
           id,
@@ -83,7 +84,7 @@ export class MenuViewService {
         isAvailable,
         displayOrder,
         optionGroupIds,
-      } = this.menus.toDto(row);
+      } = toMenuDto(row, this.menus.imageUrl);
       const optionGroups = optionGroupIds.flatMap((groupId) => groupsById.get(groupId) ?? []);
       byCategory.get(row.categoryId)?.items.push({
         id,

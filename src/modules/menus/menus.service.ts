@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppError, ErrorCode } from '../../common/errors';
 import { TransactionService } from '../../database/transaction.service';
-import type { CreateMenuDto, MenuDto, UpdateMenuDto } from './dto/menu.dto';
+import { toMenuDto, type CreateMenuDto, type MenuDto, type UpdateMenuDto } from './dto/menu.dto';
 import { MenuCache } from './menu-cache';
 import { assertSameIds, categoryNotFound, menuNotFound } from './menu-errors';
 import { MenuPatch, MenuRow, MenusRepository } from './menus.repository';
@@ -35,33 +35,19 @@ export class MenusService {
     private readonly images: ImageProcessor,
   ) {}
 
-  toDto(row: MenuRow): MenuDto {
-    return {
-      id: row.id,
-      categoryId: row.categoryId,
-      name: row.name,
-      description: row.description ?? null,
-      price: Number(row.price),
-      imageUrl: row.imagePath ? this.storage.url(row.imagePath) : null,
-      thumbnailUrl: row.thumbnailPath ? this.storage.url(row.thumbnailPath) : null,
-      isAvailable: row.isAvailable,
-      displayOrder: Number(row.displayOrder),
-      optionGroupIds: groupIdsOf(row),
-      createdAt: new Date(row.createdAt).toISOString(),
-      updatedAt: new Date(row.updatedAt).toISOString(),
-    };
-  }
+  /** The public URL of a stored image, as toMenuDto takes it. */
+  readonly imageUrl = (path: string): string => this.storage.url(path);
 
   async list(storeId: string, categoryId?: string): Promise<MenuDto[]> {
     if (categoryId && !(await this.repo.findCategory(storeId, categoryId))) throw categoryNotFound();
     const rows = await this.repo.listMenus(storeId, categoryId);
-    return rows.map((row) => this.toDto(row));
+    return rows.map((row) => toMenuDto(row, this.imageUrl));
   }
 
   async get(storeId: string, id: string): Promise<MenuDto> {
     const row = await this.repo.findMenu(storeId, id);
     if (!row) throw menuNotFound();
-    return this.toDto(row);
+    return toMenuDto(row, this.imageUrl);
   }
 
   async create(storeId: string, dto: CreateMenuDto): Promise<MenuDto> {
@@ -81,7 +67,7 @@ export class MenusService {
       return (await this.repo.findMenu(storeId, menu.id, em)) as MenuRow;
     });
     await this.cache.invalidate(storeId);
-    return this.toDto(row);
+    return toMenuDto(row, this.imageUrl);
   }
 
   async update(storeId: string, id: string, dto: UpdateMenuDto): Promise<MenuDto> {
@@ -103,14 +89,15 @@ export class MenusService {
         patch.displayOrder = await this.repo.nextMenuOrder(em, storeId, dto.categoryId);
       }
       const groupIds = dto.optionGroupIds;
-      const groupsChange = groupIds !== undefined && groupIds.join() !== groupIdsOf(current).join();
+      const groupsChange =
+        groupIds !== undefined && groupIds.join() !== toMenuDto(current, this.imageUrl).optionGroupIds.join();
       if (Object.keys(patch).length === 0 && !groupsChange) return { row: current, changed: false };
       // Before the UPDATE, whose RETURNING then reads the new list (and moves updatedAt even when only it changed).
       if (groupsChange) await this.setOptionGroups(em, storeId, id, groupIds);
       return { row: (await this.repo.updateMenu(em, storeId, id, patch)) as MenuRow, changed: true };
     });
     if (result.changed) await this.cache.invalidate(storeId);
-    return this.toDto(result.row);
+    return toMenuDto(result.row, this.imageUrl);
   }
 
   /** Soft delete: orders and history keep their own snapshots; the image files go. */
@@ -134,7 +121,7 @@ export class MenusService {
       return this.repo.listMenus(storeId, categoryId, em);
     });
     await this.cache.invalidate(storeId);
-    return rows.map((row) => this.toDto(row));
+    return rows.map((row) => toMenuDto(row, this.imageUrl));
   }
 
   /**
@@ -168,7 +155,7 @@ export class MenusService {
     }
     await this.cache.invalidate(storeId);
     await this.removeFiles([previous.imagePath, previous.thumbnailPath]);
-    return this.toDto(row);
+    return toMenuDto(row, this.imageUrl);
   }
 
   async removeImage(storeId: string, id: string): Promise<MenuDto> {
@@ -183,7 +170,7 @@ export class MenusService {
       await this.cache.invalidate(storeId);
       await this.removeFiles([previous.imagePath, previous.thumbnailPath]);
     }
-    return this.toDto(row);
+    return toMenuDto(row, this.imageUrl);
   }
 
   /** Every id must be a group of the store (404 naming the first that is not); the list replaces the menu's. */
@@ -235,10 +222,4 @@ export class MenusService {
       }),
     );
   }
-}
-
-function groupIdsOf(row: MenuRow): string[] {
-  return typeof row.optionGroupIds === 'string'
-    ? (JSON.parse(row.optionGroupIds) as string[])
-    : row.optionGroupIds;
 }

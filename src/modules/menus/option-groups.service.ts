@@ -8,6 +8,8 @@ import {
   type CreateOptionGroupDto,
   type OptionDto,
   type OptionGroupDto,
+  toOptionDto,
+  toOptionGroupDto,
   type UpdateOptionDto,
   type UpdateOptionGroupDto,
 } from './dto/option-group.dto';
@@ -34,30 +36,6 @@ function assertSelectRange(minSelect: number, maxSelect: number): void {
   }
 }
 
-export function optionToDto(row: Omit<OptionRow, 'groupId'>): OptionDto {
-  return {
-    id: row.id,
-    name: row.name,
-    price: Number(row.price),
-    isAvailable: row.isAvailable,
-    displayOrder: Number(row.displayOrder),
-  };
-}
-
-export function optionGroupToDto(row: OptionGroupRow): OptionGroupDto {
-  const options = typeof row.options === 'string' ? (JSON.parse(row.options) as OptionRow[]) : row.options;
-  return {
-    id: row.id,
-    name: row.name,
-    minSelect: Number(row.minSelect),
-    maxSelect: Number(row.maxSelect),
-    options: options.map(optionToDto),
-    menuCount: Number(row.menuCount),
-    createdAt: new Date(row.createdAt).toISOString(),
-    updatedAt: new Date(row.updatedAt).toISOString(),
-  };
-}
-
 /**
  * Option groups of one store and their options: create with options, rename and change the selection range,
  * delete (off every menu), add, change, sell out, reorder and delete options. A group's writes run under its
@@ -72,13 +50,13 @@ export class OptionGroupsService {
   ) {}
 
   async list(storeId: string): Promise<OptionGroupDto[]> {
-    return (await this.repo.listGroups(storeId)).map(optionGroupToDto);
+    return (await this.repo.listGroups(storeId)).map(toOptionGroupDto);
   }
 
   async get(storeId: string, id: string): Promise<OptionGroupDto> {
     const row = await this.repo.findGroup(storeId, id);
     if (!row) throw optionGroupNotFound();
-    return optionGroupToDto(row);
+    return toOptionGroupDto(row);
   }
 
   async create(storeId: string, dto: CreateOptionGroupDto): Promise<OptionGroupDto> {
@@ -94,7 +72,7 @@ export class OptionGroupsService {
       return this.found(storeId, id, em);
     });
     await this.cache.invalidate(storeId);
-    return optionGroupToDto(row);
+    return toOptionGroupDto(row);
   }
 
   async update(storeId: string, id: string, dto: UpdateOptionGroupDto): Promise<OptionGroupDto> {
@@ -111,7 +89,7 @@ export class OptionGroupsService {
       return { row: await this.found(storeId, id, em), changed };
     });
     if (result.changed) await this.cache.invalidate(storeId);
-    return optionGroupToDto(result.row);
+    return toOptionGroupDto(result.row);
   }
 
   /** Orders and history keep their snapshots; the group leaves every menu that listed it. */
@@ -141,7 +119,7 @@ export class OptionGroupsService {
       return option;
     });
     await this.cache.invalidate(storeId);
-    return optionToDto(row);
+    return toOptionDto(row);
   }
 
   async reorderOptions(storeId: string, groupId: string, ids: string[]): Promise<OptionGroupDto> {
@@ -152,7 +130,7 @@ export class OptionGroupsService {
       return this.found(storeId, groupId, em);
     });
     await this.cache.invalidate(storeId);
-    return optionGroupToDto(row);
+    return toOptionGroupDto(row);
   }
 
   async updateOption(storeId: string, id: string, dto: UpdateOptionDto): Promise<OptionDto> {
@@ -169,7 +147,7 @@ export class OptionGroupsService {
       return { row, changed: true };
     });
     if (result.changed) await this.cache.invalidate(storeId);
-    return optionToDto(result.row);
+    return toOptionDto(result.row);
   }
 
   async removeOption(storeId: string, id: string): Promise<void> {

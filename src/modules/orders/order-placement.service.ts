@@ -12,6 +12,7 @@ import { toOrderDto, type OrderDto, type OrderSnapshot } from './dto/order.dto';
 import { OptionGroupsRepository } from '../menus/option-groups.repository';
 import { findUnofferedOptions, priceLines, unofferedOptionError } from './order-lines';
 import { parseIdempotencyKey, requestHash } from './order-rules';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import { OrdersRepository, type PreparedOrder } from './orders.repository';
 
 export interface PlacementResult {
@@ -24,17 +25,14 @@ export interface PlacementResult {
 type Claim = { kind: 'claimed' } | { kind: 'replay'; status: number; body: OrderDto };
 
 /**
- * POST /orders. One transaction writes the idempotency key, the session (when the table has none), the order
- * with its lines, the order number and the `new_order` outbox row; a failure leaves none of them behind.
- * On the common path it is two statements between BEGIN and COMMIT: the key claim, the menus and the session
- * (share-locked or started) in one, then the order with everything it writes, event included. The store-wide
- * rows (order counter, event sequence) are locked by that last statement only, so concurrent orders of one
- * store wait on each other only for the tail of the transaction.
+ * POST /orders: one transaction writes the idempotency key, the session (when the table has none), the order,
+ * its number and its `new_order` event, or none of them. Lock order: see sessions.sql.ts.
  */
 @Injectable()
 export class OrderPlacementService {
   constructor(
     private readonly repository: OrdersRepository,
+    private readonly keys: IdempotencyKeysRepository,
     private readonly optionGroups: OptionGroupsRepository,
     private readonly tx: TransactionService,
     private readonly outbox: OutboxService,
@@ -72,10 +70,8 @@ export class OrderPlacementService {
   }
 
   /**
-   * The key was not claimed by `prepareOrder` (primary-key insert under the (table, key) advisory lock, never
-   * select-then-insert). A retry racing the first request fails the advisory lock and answers 409 rather than
-   * waiting on the first one's uncommitted row; once the first has committed, the stored response is replayed
-   * (same body) or the key refused (other body). A key older than 24 h counts as absent and is taken over.
+   * The key was not claimed by `prepareOrder`: a request still in flight holds it (409), or a committed one
+   * answered it (replayed for the same body, refused for another), or it expired (24 h) and is taken over.
    */
   private async settleKey(
     em: EntityManager,
@@ -83,22 +79,22 @@ export class OrderPlacementService {
     key: string,
     hash: string,
   ): Promise<Claim> {
-    const stored = await this.repository.findIdempotencyKey(em, principal.tableId, key);
+    const stored = await this.keys.findIdempotencyKey(em, principal.tableId, key);
     if (stored && !stored.expired && stored.responseStatus !== null) return this.replay(stored, hash);
 
     // Either the lock is held by a request still in flight, or the row is an expired one.
-    if (!(await this.repository.tryIdempotencyLock(em, principal.tableId, key))) {
+    if (!(await this.keys.tryIdempotencyLock(em, principal.tableId, key))) {
       throw AppError.conflict(
         ErrorCode.IDEMPOTENCY_KEY_IN_USE,
         'a request with this Idempotency-Key is still being processed',
       );
     }
-    if (stored?.expired) await this.repository.deleteExpiredIdempotencyKey(em, principal.tableId, key);
+    if (stored?.expired) await this.keys.deleteExpiredIdempotencyKey(em, principal.tableId, key);
     const claim = { tableId: principal.tableId, storeId: principal.storeId, key, requestHash: hash };
-    if (await this.repository.claimIdempotencyKey(em, claim)) return { kind: 'claimed' };
+    if (await this.keys.claimIdempotencyKey(em, claim)) return { kind: 'claimed' };
 
     // Holding the lock, the row can only be one committed meanwhile.
-    const now = await this.repository.findIdempotencyKey(em, principal.tableId, key);
+    const now = await this.keys.findIdempotencyKey(em, principal.tableId, key);
     if (now && now.responseStatus !== null) return this.replay(now, hash);
     throw AppError.conflict(
       ErrorCode.IDEMPOTENCY_KEY_IN_USE,
@@ -150,7 +146,7 @@ export class OrderPlacementService {
     const id = randomUUID();
     const createdAt = session.now.toISOString();
     const note = body.note ?? null;
-    // Built by the function every read and the replay use, so all of them serialize byte for byte alike.
+    // Built by toOrderDto, as every read and the replay are: they serialize byte for byte alike.
     const order = toOrderDto({
       id,
       orderNumber: 0,
@@ -163,23 +159,18 @@ export class OrderPlacementService {
       createdAt,
       updatedAt: createdAt,
     });
-    // The number is taken by the statement that writes the order, event and stored response with it.
-    order.orderNumber = await this.repository.insertOrder(
-      em,
-      {
-        id,
-        storeId: principal.storeId,
-        tableId: principal.tableId,
-        sessionId: session.sessionId,
-        businessDate: businessDate(session.now),
-        totalAmount,
-        note,
-        lines,
-        document: order,
-        idempotencyKey: key,
-      },
-      this.outbox.appendCte({ storeId: principal.storeId, type: 'new_order', tableId: principal.tableId }),
-    );
+    order.orderNumber = await this.repository.insertOrder(em, {
+      id,
+      storeId: principal.storeId,
+      tableId: principal.tableId,
+      sessionId: session.sessionId,
+      businessDate: businessDate(session.now),
+      totalAmount,
+      note,
+      lines,
+      document: order,
+      idempotencyKey: key,
+    });
     return order;
   }
 }

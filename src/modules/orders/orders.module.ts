@@ -9,6 +9,7 @@ import { OrderItemEntity } from './entities/order-item.entity';
 import { OrderEntity } from './entities/order.entity';
 import { OrderPlacementService } from './order-placement.service';
 import { OrdersController } from './orders.controller';
+import { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 
@@ -19,6 +20,6 @@ import { OrdersService } from './orders.service';
     MenusModule,
   ],
   controllers: [OrdersController, AdminOrdersController],
-  providers: [OrdersRepository, OrderPlacementService, OrdersService],
+  providers: [OrdersRepository, IdempotencyKeysRepository, OrderPlacementService, OrdersService],
 })
 export class OrdersModule {}

@@ -2,18 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { prepared } from '../../database/prepared-statements';
-import type { OutboxCte } from '../events/outbox.repository';
-import { MENU_OPTION_GROUPS_JSON } from '../menus/option-groups.repository';
-import type { OrderDto, OrderLineSnapshot, OrderStatus } from './dto/order.dto';
+import { statement } from '../../database/sql-params';
+import { appendEventCtes } from '../events/outbox.sql';
+import { orderableMenusJson } from '../menus/menus.sql';
+import { activeSessionSql, lockOrStartSessionCtes, tableSql } from '../sessions/sessions.sql';
+import {
+  toOrderDto,
+  type OrderDto,
+  type OrderLineSnapshot,
+  type OrderRow,
+  type OrderStatus,
+} from './dto/order.dto';
+import { claimKeySql, storeKeyResponseSql } from './idempotency-keys.sql';
 import type { OrderableMenu } from './order-lines';
-import { ORDER_COLUMNS, ORDER_FROM, orderFromRow } from './order-query';
-
-export interface StoredIdempotencyKey {
-  requestHash: string;
-  responseStatus: number | null;
-  responseBody: unknown;
-  expired: boolean;
-}
+import { ORDER_COLUMNS, ORDER_FROM } from './orders.sql';
 
 export interface ActiveSession {
   sessionId: string;
@@ -39,12 +41,27 @@ export interface NewOrder {
   businessDate: string;
   totalAmount: number;
   note: string | null;
-  lines: Array<Required<OrderLineSnapshot>>;
+  lines: Line[];
   /** The order as answered and published; its orderNumber is replaced by the one this statement takes. */
   document: OrderDto;
   /** Set when the request carried an Idempotency-Key: its row gets the response in the same statement. */
   idempotencyKey?: string;
 }
+
+type Line = Required<OrderLineSnapshot>;
+
+/** The order_items columns a placement writes, each sent as one array over the lines. */
+const LINE_COLUMNS: Array<[name: string, cast: string, pick: (line: Line, index: number) => unknown]> = [
+  ['line_no', 'int', (_, i) => i + 1],
+  ['menu_id', 'uuid', (l) => l.menuId],
+  ['menu_name', 'text', (l) => l.menuName],
+  ['menu_price', 'int', (l) => l.menuPrice],
+  ['options', 'jsonb', (l) => JSON.stringify(l.options)],
+  ['note', 'text', (l) => l.note],
+  ['unit_price', 'int', (l) => l.unitPrice],
+  ['quantity', 'int', (l) => l.quantity],
+];
+const LINE_NAMES = LINE_COLUMNS.map(([name]) => name).join(', ');
 
 @Injectable()
 export class OrdersRepository {
@@ -54,64 +71,13 @@ export class OrdersRepository {
     return em ?? this.dataSource.manager;
   }
 
-  // ---- idempotency ---------------------------------------------------------------------------------------
-
-  /**
-   * Claims the key by its primary key once the caller holds the (table, key) advisory lock (the first claim
-   * attempt, lock included, is part of `prepareOrder`). False: a row exists.
-   */
-  async claimIdempotencyKey(
-    em: EntityManager,
-    claim: { tableId: string; storeId: string; key: string; requestHash: string },
-  ): Promise<boolean> {
-    const rows = (await em.query(
-      `INSERT INTO idempotency_keys (table_id, key, store_id, request_hash, expires_at)
-       VALUES ($1::uuid, $2::varchar, $3::uuid, $4, now() + interval '24 hours')
-       ON CONFLICT (table_id, key) DO NOTHING
-       RETURNING 1 AS claimed`,
-      [claim.tableId, claim.key, claim.storeId, claim.requestHash],
-    )) as unknown[];
-    return rows.length === 1;
-  }
-
-  async tryIdempotencyLock(em: EntityManager, tableId: string, key: string): Promise<boolean> {
-    const [row] = (await em.query(
-      `SELECT pg_try_advisory_xact_lock(hashtext($1::uuid::text), hashtext($2::varchar)) AS locked`,
-      [tableId, key],
-    )) as Array<{ locked: boolean }>;
-    return row.locked;
-  }
-
-  async findIdempotencyKey(
-    em: EntityManager,
-    tableId: string,
-    key: string,
-  ): Promise<StoredIdempotencyKey | undefined> {
-    const [row] = (await em.query(
-      `SELECT request_hash AS "requestHash", response_status AS "responseStatus", response_body AS "responseBody",
-              expires_at <= now() AS expired
-       FROM idempotency_keys WHERE table_id = $1 AND key = $2`,
-      [tableId, key],
-    )) as StoredIdempotencyKey[];
-    if (!row) return undefined;
-    const body = typeof row.responseBody === 'string' ? JSON.parse(row.responseBody) : row.responseBody;
-    return { ...row, responseBody: body };
-  }
-
-  async deleteExpiredIdempotencyKey(em: EntityManager, tableId: string, key: string): Promise<void> {
-    await em.query(`DELETE FROM idempotency_keys WHERE table_id = $1 AND key = $2 AND expires_at <= now()`, [
-      tableId,
-      key,
-    ]);
-  }
-
   // ---- placement ---------------------------------------------------------------------------------------
 
   /**
-   * The first statement of a placement, one round trip: claims the Idempotency-Key when there is one (as
-   * `claimIdempotencyKey` does, advisory lock first), reads every listed menu of the store that is not
-   * deleted with its option groups and their options, and finds the table's active session FOR SHARE or starts one, locking as `lockOrStartSession`.
-   * A session is started only when the key was claimed: a replay or a refused key must leave nothing behind.
+   * The first statement of a placement: claims the Idempotency-Key when there is one (under its advisory lock),
+   * reads the listed menus with their option groups, and finds the table's active session or starts one (see
+   * the locking protocol in sessions.sql.ts). A session is started only when the key was claimed: a replay or
+   * a refused key must leave nothing behind.
    */
   async prepareOrder(
     em: EntityManager,
@@ -122,43 +88,23 @@ export class OrdersRepository {
       claim?: { key: string; requestHash: string };
     },
   ): Promise<PreparedOrder> {
-    const claim = input.claim;
-    const [row] = (await em.query(
-      prepared(`WITH ${
+    const [text, values] = statement((p) => {
+      const claim = input.claim && claimKeySql(p, { ...input, ...input.claim }, { tryLock: true });
+      const session = lockOrStartSessionCtes(p, input, claim && 'EXISTS (SELECT 1 FROM key_claim)');
+      return `WITH ${
         claim
-          ? `claim AS (
-         INSERT INTO idempotency_keys (table_id, key, store_id, request_hash, expires_at)
-         SELECT $1::uuid, $4::varchar, $2::uuid, $5, now() + interval '24 hours'
-         WHERE pg_try_advisory_xact_lock(hashtext($1::uuid::text), hashtext($4::varchar))
-         ON CONFLICT (table_id, key) DO NOTHING
-         RETURNING 1
-       ), `
+          ? `key_claim AS (
+${claim}
+), `
           : ''
-      }existing AS (
-         SELECT id FROM table_sessions
-         WHERE table_id = $1 AND store_id = $2 AND ended_at IS NULL
-         FOR SHARE
-       ), started AS (
-         INSERT INTO table_sessions (store_id, table_id)
-         SELECT $2, $1
-         WHERE NOT EXISTS (SELECT 1 FROM existing)${claim ? ' AND EXISTS (SELECT 1 FROM claim)' : ''}
-         ON CONFLICT (table_id) WHERE ended_at IS NULL DO NOTHING
-         RETURNING id
-       )
-       SELECT ${claim ? '(SELECT count(*) FROM claim)::int' : '1'} AS claimed,
-              (SELECT coalesce(json_agg(json_build_object('id', m.id, 'name', m.name, 'price', m.price,
-                                                          'isAvailable', m.is_available,
-                                                          'groups', ${MENU_OPTION_GROUPS_JSON('m')})), '[]'::json)
-                 FROM menus m
-                WHERE m.store_id = $2 AND m.id = ANY($3::uuid[]) AND m.deleted_at IS NULL) AS menus,
+      }${session.ctes}
+       SELECT ${claim ? '(SELECT count(*) FROM key_claim)::int' : '1'} AS claimed,
+              ${orderableMenusJson(p, input.storeId, input.menuIds)} AS menus,
               s.id AS "sessionId", t.number AS "tableNumber", now() AS now
        FROM (SELECT 1) AS one
-       LEFT JOIN ((SELECT id FROM existing UNION ALL SELECT id FROM started) s
-                  JOIN tables t ON t.id = $1 AND t.store_id = $2) ON true`),
-      claim
-        ? [input.tableId, input.storeId, input.menuIds, claim.key, claim.requestHash]
-        : [input.tableId, input.storeId, input.menuIds],
-    )) as Array<{
+       LEFT JOIN (${session.source}) ON true`;
+    });
+    const [row] = (await em.query(prepared(text), values)) as Array<{
       claimed: number;
       menus: OrderableMenu[] | string;
       sessionId: string | null;
@@ -177,11 +123,8 @@ export class OrdersRepository {
   }
 
   /**
-   * The table's active session, started when there is none. The session row is taken FOR SHARE: a concurrent
-   * 이용 완료 holds it FOR UPDATE, so this waits for it, then (READ COMMITTED re-checks the row) finds it ended
-   * and starts a new session; and while this transaction holds the share lock, completion waits for our order.
-   * Two first orders of one table race on uq_table_sessions_active: the loser's insert does nothing and the
-   * next attempt finds the winner's session. Undefined only in that case (the caller tries again).
+   * The table's active session, started when there is none (see the locking protocol in sessions.sql.ts, 1).
+   * Undefined only when the start lost the race for the table's first session (the caller tries again).
    */
   async lockOrStartSession(
     em: EntityManager,
@@ -189,84 +132,62 @@ export class OrdersRepository {
     tableId: string,
   ): Promise<ActiveSession | undefined> {
     const [row] = (await em.query(
-      `WITH existing AS (
-         SELECT id FROM table_sessions
-         WHERE table_id = $1 AND store_id = $2 AND ended_at IS NULL
-         FOR SHARE
-       ), started AS (
-         INSERT INTO table_sessions (store_id, table_id)
-         SELECT $2, $1 WHERE NOT EXISTS (SELECT 1 FROM existing)
-         ON CONFLICT (table_id) WHERE ended_at IS NULL DO NOTHING
-         RETURNING id
-       )
-       SELECT s.id AS "sessionId", t.number AS "tableNumber", now() AS now
-       FROM (SELECT id FROM existing UNION ALL SELECT id FROM started) s
-       JOIN tables t ON t.id = $1 AND t.store_id = $2`,
-      [tableId, storeId],
+      ...statement((p) => {
+        const session = lockOrStartSessionCtes(p, { storeId, tableId });
+        return `WITH ${session.ctes}
+         SELECT s.id AS "sessionId", t.number AS "tableNumber", now() AS now FROM ${session.source}`;
+      }),
     )) as ActiveSession[];
     return row ? { ...row, now: new Date(row.now) } : undefined;
   }
 
   /**
    * Takes the store's next order number and writes the order, its lines, the idempotency response and the
-   * outbox event (`{order}`, with the number taken here) in ONE statement. The order counter row and the
-   * store's event sequence row stay locked until COMMIT and serialise the store's orders, so both are taken
-   * here, in the transaction's last statement, after everything that can be done without them.
+   * `new_order` outbox event (`{order}`, with the number taken here) in ONE statement, the transaction's last:
+   * the counter and event sequence rows it locks are held until COMMIT (see sessions.sql.ts, 4).
    */
-  async insertOrder(em: EntityManager, order: NewOrder, event: OutboxCte): Promise<number> {
+  async insertOrder(em: EntityManager, order: NewOrder): Promise<number> {
     const lines = order.lines;
-    const params: unknown[] = [
-      order.storeId,
-      order.businessDate,
-      order.id,
-      order.tableId,
-      order.sessionId,
-      order.totalAmount,
-      lines.map((_, i) => i + 1),
-      lines.map((l) => l.menuId),
-      lines.map((l) => l.menuName),
-      lines.map((l) => l.unitPrice),
-      lines.map((l) => l.quantity),
-      JSON.stringify(order.document),
-      lines.map((l) => l.menuPrice),
-      lines.map((l) => JSON.stringify(l.options)),
-      lines.map((l) => l.note),
-      order.note,
-    ];
-    if (order.idempotencyKey !== undefined) params.push(order.idempotencyKey);
-    const keyParam = params.length;
-    const outbox = event({
-      firstParam: params.length + 1,
-      data: `jsonb_build_object('order', body.doc)`,
-      from: 'body',
-    });
-    const [row] = (await em.query(
-      prepared(`WITH n AS (
-         INSERT INTO order_number_counters AS c (store_id, business_date, last_number) VALUES ($1, $2::date, 1)
+    const [text, values] = statement((p) => {
+      const store = p.add(order.storeId, 'uuid');
+      const date = p.add(order.businessDate, 'date');
+      const id = p.add(order.id, 'uuid');
+      const orderRow = [store, p.add(order.tableId, 'uuid'), p.add(order.sessionId, 'uuid')].join(', ');
+      const amounts = `${p.add(order.totalAmount, 'int')}, ${p.add(order.note, 'varchar')}`;
+      const items = LINE_COLUMNS.map(([, cast, pick]) => p.add(lines.map(pick), `${cast}[]`)).join(', ');
+      const document = p.add(JSON.stringify(order.document), 'jsonb');
+      const response =
+        order.idempotencyKey === undefined
+          ? ''
+          : `key_response AS (
+${storeKeyResponseSql(
+  p,
+  { tableId: order.tableId, key: order.idempotencyKey },
+  { status: 201, body: 'body.doc', from: 'body' },
+)}
+), `;
+      const event = appendEventCtes(
+        p,
+        { storeId: order.storeId, type: 'new_order', tableId: order.tableId },
+        { sql: `jsonb_build_object('order', body.doc)`, from: 'body' },
+      );
+      return `WITH n AS (
+         INSERT INTO order_number_counters AS c (store_id, business_date, last_number) VALUES (${store}, ${date}, 1)
          ON CONFLICT (store_id, business_date) DO UPDATE SET last_number = c.last_number + 1
          RETURNING c.last_number
        ), o AS (
          INSERT INTO orders (id, store_id, table_id, session_id, order_number, business_date, total_amount, note)
-         SELECT $3, $1, $4, $5, n.last_number, $2::date, $6, $16::varchar FROM n
+         SELECT ${id}, ${orderRow}, n.last_number, ${date}, ${amounts} FROM n
          RETURNING id
        ), i AS (
-         INSERT INTO order_items (order_id, line_no, menu_id, menu_name, menu_price, options, note, unit_price, quantity)
-         SELECT $3, l.line_no, l.menu_id, l.menu_name, l.menu_price, l.options::jsonb, l.note, l.unit_price, l.quantity
-         FROM unnest($7::int[], $8::uuid[], $9::text[], $13::int[], $14::text[], $15::text[], $10::int[], $11::int[])
-           AS l(line_no, menu_id, menu_name, menu_price, options, note, unit_price, quantity)
+         INSERT INTO order_items (order_id, ${LINE_NAMES})
+         SELECT ${id}, l.* FROM unnest(${items}) AS l(${LINE_NAMES})
        ), body AS (
-         SELECT jsonb_set($12::jsonb, '{orderNumber}', to_jsonb(n.last_number)) AS doc FROM n
-       ), ${
-         order.idempotencyKey === undefined
-           ? ''
-           : `k AS (
-         UPDATE idempotency_keys SET response_status = 201, response_body = body.doc
-         FROM body WHERE table_id = $4 AND key = $${keyParam}
-       ), `
-       }${outbox.sql}
-       SELECT n.last_number AS "orderNumber" FROM n`),
-      [...params, ...outbox.params],
-    )) as Array<{ orderNumber: number }>;
+         SELECT jsonb_set(${document}, '{orderNumber}', to_jsonb(n.last_number)) AS doc FROM n
+       ), ${response}${event}
+       SELECT n.last_number AS "orderNumber" FROM n`;
+    });
+    const [row] = (await em.query(prepared(text), values)) as Array<{ orderNumber: number }>;
     return Number(row.orderNumber);
   }
 
@@ -274,8 +195,7 @@ export class OrdersRepository {
 
   async findActiveSessionId(storeId: string, tableId: string): Promise<string | undefined> {
     const [row] = (await this.q().query(
-      `SELECT id FROM table_sessions WHERE table_id = $1 AND store_id = $2 AND ended_at IS NULL`,
-      [tableId, storeId],
+      ...statement((p) => activeSessionSql(p, { storeId, tableId })),
     )) as Array<{ id: string }>;
     return row?.id;
   }
@@ -286,8 +206,8 @@ export class OrdersRepository {
        WHERE o.store_id = $1 AND o.session_id = $2
        ORDER BY o.created_at, o.order_number`,
       [storeId, sessionId],
-    )) as Array<Record<string, unknown>>;
-    return rows.map(orderFromRow);
+    )) as OrderRow[];
+    return rows.map(toOrderDto);
   }
 
   /** Live orders (active sessions only: completed ones were archived), newest first. */
@@ -300,29 +220,26 @@ export class OrdersRepository {
        WHERE o.store_id = $1 AND ($2::uuid IS NULL OR o.table_id = $2) AND ($3::text IS NULL OR o.status = $3)
        ORDER BY o.created_at DESC, o.order_number DESC`,
       [storeId, filter.tableId ?? null, filter.status ?? null],
-    )) as Array<Record<string, unknown>>;
-    return rows.map(orderFromRow);
+    )) as OrderRow[];
+    return rows.map(toOrderDto);
   }
 
   async findOrder(storeId: string, orderId: string, em?: EntityManager): Promise<OrderDto | undefined> {
     const [row] = (await this.q(em).query(
       `SELECT ${ORDER_COLUMNS} FROM ${ORDER_FROM} WHERE o.store_id = $1 AND o.id = $2`,
       [storeId, orderId],
-    )) as Array<Record<string, unknown>>;
-    return row ? orderFromRow(row) : undefined;
+    )) as OrderRow[];
+    return row ? toOrderDto(row) : undefined;
   }
 
   async tableExists(storeId: string, tableId: string): Promise<boolean> {
-    const rows = (await this.q().query(`SELECT 1 FROM tables WHERE id = $1 AND store_id = $2`, [
-      tableId,
-      storeId,
-    ])) as unknown[];
+    const rows = (await this.q().query(...statement((p) => tableSql(p, { storeId, tableId })))) as unknown[];
     return rows.length > 0;
   }
 
   // ---- admin changes ---------------------------------------------------------------------------------------
 
-  /** Row-locks the order so two admins' changes (or a change and 이용 완료) run one after the other. */
+  /** Row-locks the order: two admins' changes, or a change and 이용 완료, run one after the other (see sessions.sql.ts, 2). */
   async lockOrderStatus(
     em: EntityManager,
     storeId: string,

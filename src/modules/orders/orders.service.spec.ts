@@ -9,6 +9,7 @@ import type { OrderDto, OrderStatus } from './dto/order.dto';
 import { OrderPlacementService } from './order-placement.service';
 import { assertTransition, parseIdempotencyKey, requestHash } from './order-rules';
 import type { OptionGroupsRepository } from '../menus/option-groups.repository';
+import type { IdempotencyKeysRepository } from './idempotency-keys.repository';
 import type { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 
@@ -133,13 +134,13 @@ describe('OrderPlacementService', () => {
   };
   const menuA = { id: MENU_A, name: 'A', price: 9000, isAvailable: true, groups: [] };
   const session = { sessionId: 'ss', tableNumber: 4, now: new Date('2026-11-21T15:30:00Z') };
-  const eventCte = jest.fn();
 
-  function setup(repo: Partial<Record<keyof OrdersRepository, jest.Mock>>) {
-    const o = { ...outbox(), appendCte: jest.fn().mockReturnValue(eventCte) };
+  function setup(repo: Partial<Record<keyof OrdersRepository | keyof IdempotencyKeysRepository, jest.Mock>>) {
+    const o = outbox();
     const m = metrics();
     const service = new OrderPlacementService(
       repo as unknown as OrdersRepository,
+      repo as unknown as IdempotencyKeysRepository,
       {} as OptionGroupsRepository,
       tx,
       o as unknown as OutboxService,
@@ -175,8 +176,6 @@ describe('OrderPlacementService', () => {
       document: result.body,
       idempotencyKey: undefined,
     });
-    expect(o.appendCte).toHaveBeenCalledWith({ storeId: 's1', type: 'new_order', tableId: 't1' });
-    expect(repo.insertOrder.mock.calls[0][2]).toBe(eventCte);
     expect(o.append).not.toHaveBeenCalled();
     expect(o.committed).toHaveBeenCalled();
     expect(m.orderCreated).toHaveBeenCalled();

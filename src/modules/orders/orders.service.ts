@@ -44,7 +44,7 @@ export class OrdersService {
     return order;
   }
 
-  /** The order row is locked first, so of two admins' conflicting moves exactly one applies. */
+  /** Of two admins' conflicting changes exactly one applies: the order row is locked first. */
   async updateStatus(principal: AdminPrincipal, orderId: string, status: OrderStatus): Promise<OrderDto> {
     const order = await this.tx.run(async (em) => {
       const current = await this.repository.lockOrderStatus(em, principal.storeId, orderId);
@@ -76,8 +76,8 @@ export class OrdersService {
 
   /**
    * A table takes back its own order while the kitchen has not started it: the same removal, audit and event as
-   * an admin's deletion, with the table as the actor. The order row is locked first, so against an admin's
-   * status change whichever commits first wins: the other finds PREPARING (409) or no order (404).
+   * an admin's deletion, with the table as the actor. Against an admin's status change whichever commits first
+   * wins: the other finds PREPARING (409) or no order (404).
    */
   async cancel(principal: TablePrincipal, orderId: string): Promise<void> {
     await this.tx.run(async (em) => {

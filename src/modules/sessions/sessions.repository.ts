@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { OrderDto } from '../orders/dto/order.dto';
-import { ORDER_COLUMNS, ORDER_LINE_FIELDS, orderFromRow } from '../orders/order-query';
 import { returnedRows } from '../../database/query-result';
+import { statement } from '../../database/sql-params';
+import { archiveSessionCtes } from '../history/history.sql';
+import { toOrderDto, type OrderDto, type OrderRow } from '../orders/dto/order.dto';
+import {
+  deleteSessionOrdersSql,
+  lockSessionOrdersSql,
+  moveSessionOrdersSql,
+  recentOrdersSql,
+  sessionOrderTotalsSql,
+} from '../orders/orders.sql';
+import { activeSessionSql, tableSql } from './sessions.sql';
 
 export interface DashboardRow {
   id: string;
@@ -34,12 +43,10 @@ export class SessionsRepository {
   async dashboardTables(storeId: string): Promise<DashboardRow[]> {
     const rows = (await this.q().query(
       `SELECT t.id, t.number, s.id AS "sessionId", s.started_at AS "startedAt",
-              coalesce(a.total, 0)::bigint AS "totalAmount", coalesce(a.count, 0)::int AS "orderCount"
+              coalesce(a.total_amount, 0)::bigint AS "totalAmount", coalesce(a.order_count, 0)::int AS "orderCount"
        FROM tables t
        LEFT JOIN table_sessions s ON s.table_id = t.id AND s.ended_at IS NULL
-       LEFT JOIN LATERAL (
-         SELECT sum(o.total_amount) AS total, count(*) AS count FROM orders o WHERE o.session_id = s.id
-       ) a ON s.id IS NOT NULL
+       LEFT JOIN LATERAL (${sessionOrderTotalsSql('s.id')}) a ON s.id IS NOT NULL
        WHERE t.store_id = $1
        ORDER BY t.number`,
       [storeId],
@@ -50,18 +57,9 @@ export class SessionsRepository {
   /** The newest `perTable` live orders of every table of the store, in one query. */
   async recentOrders(storeId: string, perTable: number): Promise<OrderDto[]> {
     const rows = (await this.q().query(
-      `SELECT ${ORDER_COLUMNS}
-       FROM (
-         SELECT ranked.* FROM (
-           SELECT o.*, row_number() OVER (PARTITION BY o.table_id ORDER BY o.created_at DESC, o.order_number DESC) AS rn
-           FROM orders o WHERE o.store_id = $1
-         ) ranked WHERE ranked.rn <= $2
-       ) o
-       JOIN tables t ON t.id = o.table_id
-       ORDER BY o.table_id, o.created_at DESC, o.order_number DESC`,
-      [storeId, perTable],
-    )) as Array<Record<string, unknown>>;
-    return rows.map(orderFromRow);
+      ...statement((p) => recentOrdersSql(p, storeId, perTable)),
+    )) as OrderRow[];
+    return rows.map(toOrderDto);
   }
 
   // ---- tables --------------------------------------------------------------------------------------------
@@ -94,26 +92,20 @@ export class SessionsRepository {
     return rows[0];
   }
 
-  /**
-   * Locks the table row FOR UPDATE: an order starting a session takes FOR KEY SHARE on it (the session's
-   * foreign key), so a deletion and a first order run one after the other and the check below stays true.
-   */
+  /** Locks the table row FOR UPDATE before a deletion (see the locking protocol in sessions.sql.ts, 3). */
   async lockTable(
     em: EntityManager,
     storeId: string,
     tableId: string,
   ): Promise<{ number: number } | undefined> {
-    const [row] = (await em.query(`SELECT number FROM tables WHERE id = $1 AND store_id = $2 FOR UPDATE`, [
-      tableId,
-      storeId,
-    ])) as Array<{ number: number }>;
+    const [row] = (await em.query(
+      ...statement((p) => tableSql(p, { storeId, tableId }, 'FOR UPDATE')),
+    )) as Array<{ number: number }>;
     return row;
   }
 
   async hasActiveSession(em: EntityManager, tableId: string): Promise<boolean> {
-    const rows = (await em.query(`SELECT 1 FROM table_sessions WHERE table_id = $1 AND ended_at IS NULL`, [
-      tableId,
-    ])) as unknown[];
+    const rows = (await em.query(...statement((p) => activeSessionSql(p, { tableId })))) as unknown[];
     return rows.length > 0;
   }
 
@@ -126,20 +118,15 @@ export class SessionsRepository {
     storeId: string,
     tableId: string,
   ): Promise<{ number: number } | undefined> {
-    const [row] = (await em.query(`SELECT number FROM tables WHERE id = $1 AND store_id = $2`, [
-      tableId,
-      storeId,
-    ])) as Array<{ number: number }>;
+    const [row] = (await em.query(...statement((p) => tableSql(p, { storeId, tableId })))) as Array<{
+      number: number;
+    }>;
     return row;
   }
 
   // ---- moves and merges (자리 이동, 합석) ------------------------------------------------------------------------
 
-  /**
-   * Locks the tables of a move or merge in id order, FOR NO KEY UPDATE: two moves naming a common table run one
-   * after the other and, taking their locks in the same order, cannot deadlock; an order being placed only takes
-   * FOR KEY SHARE on its table (the foreign keys), which this does not block. The tables found, by id.
-   */
+  /** Locks the tables of a move or merge (see the locking protocol in sessions.sql.ts, 3); those found, by id. */
   async lockTablesInOrder(
     em: EntityManager,
     storeId: string,
@@ -153,13 +140,12 @@ export class SessionsRepository {
   }
 
   /**
-   * 자리 이동: the session, its orders and (by the caller) its open calls now belong to the other table. The
-   * session row keeps its id and start; an order placed on the target meanwhile waits on uq_table_sessions_active
-   * and then finds this session.
+   * 자리 이동: the session (keeping its id and start), its orders and (by the caller) its open calls now belong
+   * to the other table.
    */
   async moveSession(em: EntityManager, sessionId: string, toTableId: string): Promise<void> {
     await em.query(`UPDATE table_sessions SET table_id = $2 WHERE id = $1`, [sessionId, toTableId]);
-    await em.query(`UPDATE orders SET table_id = $2 WHERE session_id = $1`, [sessionId, toTableId]);
+    await em.query(...statement((p) => moveSessionOrdersSql(p, sessionId, { tableId: toTableId })));
   }
 
   /** 합석: the orders join the target's session and the emptied session is removed (no history entry). */
@@ -168,11 +154,7 @@ export class SessionsRepository {
     fromSessionId: string,
     into: { sessionId: string; tableId: string },
   ): Promise<void> {
-    await em.query(`UPDATE orders SET table_id = $2, session_id = $3 WHERE session_id = $1`, [
-      fromSessionId,
-      into.tableId,
-      into.sessionId,
-    ]);
+    await em.query(...statement((p) => moveSessionOrdersSql(p, fromSessionId, into)));
     await em.query(`DELETE FROM table_sessions WHERE id = $1`, [fromSessionId]);
   }
 
@@ -181,64 +163,46 @@ export class SessionsRepository {
     sessionId: string,
   ): Promise<{ orderCount: number; totalAmount: number }> {
     const [row] = (await em.query(
-      `SELECT count(*)::int AS "orderCount", coalesce(sum(total_amount), 0)::bigint AS "totalAmount"
-       FROM orders WHERE session_id = $1`,
-      [sessionId],
-    )) as Array<{ orderCount: number; totalAmount: number }>;
-    return { orderCount: Number(row.orderCount), totalAmount: Number(row.totalAmount) };
+      ...statement((p) => sessionOrderTotalsSql(p.add(sessionId, 'uuid'))),
+    )) as Array<{
+      order_count: number;
+      total_amount: number;
+    }>;
+    return { orderCount: Number(row.order_count), totalAmount: Number(row.total_amount) };
   }
 
   // ---- completion (이용 완료) ---------------------------------------------------------------------------------
 
-  /**
-   * Locks the table's active session FOR UPDATE (orders being placed hold it FOR SHARE, so this waits for them
-   * and later ones wait for us, then start a new session), then its orders, so a concurrent status change or
-   * deletion lands before the copy below reads them, never in between.
-   */
+  /** The table's active session FOR UPDATE, then its orders (see the locking protocol in sessions.sql.ts, 2). */
   async lockActiveSession(
     em: EntityManager,
     storeId: string,
     tableId: string,
   ): Promise<{ id: string; startedAt: Date } | undefined> {
     const [row] = (await em.query(
-      `SELECT id, started_at AS "startedAt" FROM table_sessions
-       WHERE table_id = $1 AND store_id = $2 AND ended_at IS NULL FOR UPDATE`,
-      [tableId, storeId],
-    )) as Array<{ id: string; startedAt: Date }>;
+      ...statement((p) => activeSessionSql(p, { storeId, tableId }, 'FOR UPDATE')),
+    )) as Array<{ id: string; started_at: Date }>;
     if (!row) return undefined;
-    await em.query(`SELECT id FROM orders WHERE session_id = $1 FOR UPDATE`, [row.id]);
-    return { id: row.id, startedAt: new Date(row.startedAt) };
+    await em.query(...statement((p) => lockSessionOrdersSql(p, row.id)));
+    return { id: row.id, startedAt: new Date(row.started_at) };
   }
 
   /**
-   * Copies the session and its orders (lines as jsonb `[{menuId, menuName, menuPrice, options, note, unitPrice,
-   * quantity}]` in line order, table number snapshotted) into history, set-based, then removes the live orders (lines cascade) and
-   * ends the session. completed_at is the transaction's now() throughout.
+   * Archives the session and its orders (archiveSessionCtes), then removes the live orders and ends the session,
+   * all at the transaction's now().
    */
   async archiveSession(
     em: EntityManager,
     session: { id: string; storeId: string; tableId: string; tableNumber: number; startedAt: Date },
   ): Promise<ArchivedSession> {
     const [summary] = (await em.query(
-      `WITH sh AS (
-         INSERT INTO session_history (id, store_id, table_id, table_number, started_at, completed_at, order_count, total_amount)
-         SELECT $1, $2, $3, $4, $5, now(), count(*), coalesce(sum(o.total_amount), 0)
-         FROM orders o WHERE o.session_id = $1
-         RETURNING completed_at, order_count, total_amount
-       ), oh AS (
-         INSERT INTO order_history (id, store_id, session_id, table_id, table_number, order_number, business_date,
-                                    status, note, total_amount, items, created_at, updated_at, completed_at)
-         SELECT o.id, o.store_id, o.session_id, o.table_id, $4, o.order_number, o.business_date, o.status, o.note,
-                o.total_amount,
-                (SELECT coalesce(jsonb_agg(jsonb_build_object(${ORDER_LINE_FIELDS}) ORDER BY i.line_no), '[]'::jsonb)
-                   FROM order_items i WHERE i.order_id = o.id),
-                o.created_at, o.updated_at, now()
-         FROM orders o WHERE o.session_id = $1
-       )
-       SELECT completed_at AS "completedAt", order_count AS "orderCount", total_amount AS "totalAmount" FROM sh`,
-      [session.id, session.storeId, session.tableId, session.tableNumber, session.startedAt],
+      ...statement(
+        (p) => `WITH ${archiveSessionCtes(p, session)}
+         SELECT completed_at AS "completedAt", order_count AS "orderCount", total_amount AS "totalAmount"
+         FROM session_archived`,
+      ),
     )) as ArchivedSession[];
-    await em.query(`DELETE FROM orders WHERE session_id = $1`, [session.id]);
+    await em.query(...statement((p) => deleteSessionOrdersSql(p, session.id)));
     await em.query(`UPDATE table_sessions SET ended_at = now() WHERE id = $1`, [session.id]);
     return {
       completedAt: new Date(summary.completedAt),

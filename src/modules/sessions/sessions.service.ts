@@ -8,7 +8,7 @@ import type { OrderDto } from '../orders/dto/order.dto';
 import type { StaffCallDto } from '../staff-calls/dto/staff-call.dto';
 import { StaffCallsRepository } from '../staff-calls/staff-calls.repository';
 import { StaffCallsService } from '../staff-calls/staff-calls.service';
-import type { CompletedSessionDto, DashboardTableDto } from './dto/table.dto';
+import { toDashboardTableDto, type CompletedSessionDto, type DashboardTableDto } from './dto/table.dto';
 import { SessionsRepository } from './sessions.repository';
 
 const RECENT_ORDERS = 3;
@@ -26,7 +26,7 @@ export class SessionsService {
     private readonly staffCallEvents: StaffCallsService,
   ) {}
 
-  /** The dashboard's first load: three queries whatever the number of tables. */
+  /** The dashboard's first load, its query count independent of the number of tables. */
   async dashboard(principal: AdminPrincipal): Promise<DashboardTableDto[]> {
     const [tables, recent, calls] = await Promise.all([
       this.repository.dashboardTables(principal.storeId),
@@ -35,27 +35,13 @@ export class SessionsService {
     ]);
     const byTable = groupByTable(recent);
     const callsByTable = groupByTable(calls);
-    return tables.map((t) => ({
-      id: t.id,
-      number: Number(t.number),
-      session:
-        t.sessionId && t.startedAt
-          ? {
-              id: t.sessionId,
-              startedAt: new Date(t.startedAt).toISOString(),
-              totalAmount: Number(t.totalAmount),
-              orderCount: Number(t.orderCount),
-            }
-          : null,
-      recentOrders: byTable.get(t.id) ?? [],
-      openStaffCalls: callsByTable.get(t.id) ?? [],
-    }));
+    return tables.map((t) => toDashboardTableDto(t, byTable.get(t.id) ?? [], callsByTable.get(t.id) ?? []));
   }
 
   /**
-   * Ends the table's active session in one transaction: session and orders copied to history, live orders
-   * removed, session ended, open staff calls resolved (`staff_call_resolved` each), `table_reset` written. An order placed meanwhile lands either before (and is
-   * archived) or after (in the next session); see SessionsRepository.lockActiveSession.
+   * 이용 완료, in one transaction: the session and its orders archived, open staff calls resolved, `table_reset`
+   * written. An order placed meanwhile lands before (archived) or after (next session): see the locking
+   * protocol in sessions.sql.ts.
    */
   async complete(principal: AdminPrincipal, tableId: string): Promise<CompletedSessionDto> {
     const result = await this.tx.run(async (em) => {

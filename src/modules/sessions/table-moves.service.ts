@@ -14,10 +14,8 @@ const noActiveSession = (which: string): AppError =>
 
 /**
  * A party changing tables: 자리 이동 (move the session to a free table) and 합석 (merge it into another table's
- * session). One transaction each. Both tables are locked first, in id order (SessionsRepository.lockTablesInOrder),
- * then their active sessions FOR UPDATE, which waits for orders being placed on them (they hold the session FOR
- * SHARE) and makes later ones wait for the move: such an order then finds its table's session gone or moved and
- * starts a new one (source), or finds the moved session (target). No order is lost, none lands in a removed session.
+ * session), one transaction each. No order placed meanwhile is lost or lands in a removed session: see the
+ * locking protocol in sessions.sql.ts (tables, then sessions, in id order).
  */
 @Injectable()
 export class TableMovesService {

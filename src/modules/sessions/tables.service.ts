@@ -4,7 +4,7 @@ import { AppError, ErrorCode } from '../../common/errors';
 import { TransactionService } from '../../database/transaction.service';
 import { PasswordService } from '../auth/password.service';
 import { TokenRevocationService } from '../auth/token-revocation.service';
-import type { CreateTableDto, TableDto } from './dto/table.dto';
+import { toTableDto, type CreateTableDto, type TableDto } from './dto/table.dto';
 import { SessionsRepository } from './sessions.repository';
 
 const tableNotFound = (): AppError => AppError.notFound(ErrorCode.TABLE_NOT_FOUND, 'table not found');
@@ -23,7 +23,7 @@ export class TablesService {
   async create(principal: AdminPrincipal, body: CreateTableDto): Promise<TableDto> {
     const hash = await this.passwords.hash(body.password);
     const row = await this.repository.createTable(principal.storeId, body.number, hash);
-    return { id: row.id, number: Number(row.number) };
+    return toTableDto(row);
   }
 
   async changePassword(principal: AdminPrincipal, tableId: string, password: string): Promise<TableDto> {
@@ -31,7 +31,7 @@ export class TablesService {
     const row = await this.repository.changePassword(principal.storeId, tableId, hash);
     if (!row) throw tableNotFound();
     await this.revocation.forget('table', tableId);
-    return { id: row.id, number: Number(row.number) };
+    return toTableDto(row);
   }
 
   async delete(principal: AdminPrincipal, tableId: string): Promise<void> {

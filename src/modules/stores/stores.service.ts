@@ -3,9 +3,15 @@ import { AppError, ErrorCode } from '../../common/errors';
 import { TransactionService } from '../../database/transaction.service';
 import { PasswordService } from '../auth/password.service';
 import { TokenRevocationService } from '../auth/token-revocation.service';
-import type { AdminDto, CreateAdminDto, CreatedAdminDto, CreateStoreDto, StoreDto } from './dto/stores.dto';
-import type { AdminUserEntity } from './entities/admin-user.entity';
-import type { StoreEntity } from './entities/store.entity';
+import {
+  toAdminDto,
+  toStoreDto,
+  type AdminDto,
+  type CreateAdminDto,
+  type CreatedAdminDto,
+  type CreateStoreDto,
+  type StoreDto,
+} from './dto/stores.dto';
 import { StoresRepository } from './stores.repository';
 
 /**
@@ -27,11 +33,11 @@ export class StoresService {
   async createStore(dto: CreateStoreDto): Promise<StoreDto> {
     const store = await this.repository.insertStore({ code: dto.code, name: dto.name });
     this.logger.log({ storeId: store.id, code: store.code }, 'store created');
-    return toStore(store);
+    return toStoreDto(store);
   }
 
   async listStores(): Promise<StoreDto[]> {
-    return (await this.repository.listStores()).map(toStore);
+    return (await this.repository.listStores()).map(toStoreDto);
   }
 
   async createAdmin(storeId: string, dto: CreateAdminDto): Promise<CreatedAdminDto> {
@@ -47,7 +53,7 @@ export class StoresService {
 
   async listAdmins(storeId: string): Promise<AdminDto[]> {
     if (!(await this.repository.storeExists(storeId))) throw storeNotFound();
-    return (await this.repository.listAdmins(storeId)).map(toAdmin);
+    return (await this.repository.listAdmins(storeId)).map(toAdminDto);
   }
 
   async setAdminActive(adminId: string, isActive: boolean): Promise<AdminDto> {
@@ -66,23 +72,10 @@ export class StoresService {
         isActive ? 'admin reactivated' : 'admin deactivated; tokens revoked',
       );
     }
-    return toAdmin(admin);
+    return toAdminDto(admin);
   }
 }
 
 function storeNotFound(): AppError {
   return AppError.notFound(ErrorCode.STORE_NOT_FOUND, 'store not found');
-}
-
-function toStore(store: StoreEntity): StoreDto {
-  return { id: store.id, code: store.code, name: store.name, createdAt: store.createdAt.toISOString() };
-}
-
-function toAdmin(admin: AdminUserEntity): AdminDto {
-  return {
-    id: admin.id,
-    username: admin.username,
-    isActive: admin.isActive,
-    createdAt: admin.createdAt.toISOString(),
-  };
 }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { OrderDto } from '../../orders/dto/order.dto';
+import type { ArchivedSessionRow } from '../history.repository';
 
 export class HistorySessionDto {
   @ApiProperty({ format: 'uuid', description: 'the archived session' }) sessionId: string;
@@ -33,4 +34,14 @@ export class HistoryPageDto {
   @ApiProperty({ type: [HistorySessionDto], description: 'newest first (completedAt descending)' })
   items: HistorySessionDto[];
   @ApiProperty({ type: PaginationDto }) pagination: PaginationDto;
+}
+
+export function toHistorySessionDto(row: ArchivedSessionRow, orders: OrderDto[]): HistorySessionDto {
+  return {
+    sessionId: row.id,
+    startedAt: new Date(row.startedAt).toISOString(),
+    completedAt: new Date(row.completedAt).toISOString(),
+    totalAmount: Number(row.totalAmount),
+    orders,
+  };
 }

@@ -15,6 +15,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
+import type { MenuRow } from '../menus.repository';
 import { trim } from './category.dto';
 import { ClosedSchema } from '../../../common/http/closed-schema.decorator';
 
@@ -198,4 +199,23 @@ export class MenuImageUploadDto {
     description: 'JPEG, PNG or WebP (by content), at most 5 MB',
   })
   image: unknown;
+}
+
+/** A menu row as the API shows it; `imageUrl` turns a stored image path into its public URL. */
+export function toMenuDto(row: MenuRow, imageUrl: (path: string) => string): MenuDto {
+  const groupIds = row.optionGroupIds;
+  return {
+    id: row.id,
+    categoryId: row.categoryId,
+    name: row.name,
+    description: row.description ?? null,
+    price: Number(row.price),
+    imageUrl: row.imagePath ? imageUrl(row.imagePath) : null,
+    thumbnailUrl: row.thumbnailPath ? imageUrl(row.thumbnailPath) : null,
+    isAvailable: row.isAvailable,
+    displayOrder: Number(row.displayOrder),
+    optionGroupIds: typeof groupIds === 'string' ? (JSON.parse(groupIds) as string[]) : groupIds,
+    createdAt: new Date(row.createdAt).toISOString(),
+    updatedAt: new Date(row.updatedAt).toISOString(),
+  };
 }

@@ -16,6 +16,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import type { OptionGroupRow, OptionRow } from '../option-groups.repository';
 import { trim } from './category.dto';
 import { ClosedSchema } from '../../../common/http/closed-schema.decorator';
 
@@ -221,4 +222,28 @@ export class OptionGroupDto {
   menuCount: number;
   @ApiProperty({ type: String, format: 'date-time', example: '2026-11-21T09:30:00.000Z' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time', example: '2026-11-21T09:30:00.000Z' }) updatedAt: string;
+}
+
+export function toOptionDto(row: Omit<OptionRow, 'groupId'>): OptionDto {
+  return {
+    id: row.id,
+    name: row.name,
+    price: Number(row.price),
+    isAvailable: row.isAvailable,
+    displayOrder: Number(row.displayOrder),
+  };
+}
+
+export function toOptionGroupDto(row: OptionGroupRow): OptionGroupDto {
+  const options = typeof row.options === 'string' ? (JSON.parse(row.options) as OptionRow[]) : row.options;
+  return {
+    id: row.id,
+    name: row.name,
+    minSelect: Number(row.minSelect),
+    maxSelect: Number(row.maxSelect),
+    options: options.map(toOptionDto),
+    menuCount: Number(row.menuCount),
+    createdAt: new Date(row.createdAt).toISOString(),
+    updatedAt: new Date(row.updatedAt).toISOString(),
+  };
 }

@@ -120,14 +120,19 @@ export interface OrderSnapshot {
   updatedAt: Date | string;
 }
 
+/** A row of a live or archived order: drivers hand json back parsed or as text, both are accepted. */
+export type OrderRow = Omit<OrderSnapshot, 'items'> & { items: OrderLineSnapshot[] | string };
+
 const iso = (value: Date | string): string => new Date(value).toISOString();
 
 /**
  * Builds the response shape, fields in API.md's order (a placement's answer, its replay and every later read
  * serialize alike); subtotals and the total are derived from the snapshot lines.
  */
-export function toOrderDto(order: OrderSnapshot): OrderDto {
-  const items = order.items.map((line) => ({
+export function toOrderDto(order: OrderRow): OrderDto {
+  const lines =
+    typeof order.items === 'string' ? (JSON.parse(order.items) as OrderLineSnapshot[]) : order.items;
+  const items = lines.map((line) => ({
     menuId: line.menuId,
     menuName: line.menuName,
     menuPrice: Number(line.menuPrice ?? line.unitPrice),

@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, IsUUID, Max, Min } from 'class-validator';
 import { ByteLength } from '../../../common/validation/byte-length.validator';
 import { OrderDto } from '../../orders/dto/order.dto';
+import type { DashboardRow } from '../sessions.repository';
 import { StaffCallDto } from '../../staff-calls/dto/staff-call.dto';
 import { ClosedSchema } from '../../../common/http/closed-schema.decorator';
 
@@ -94,4 +95,31 @@ export class TableMoveResultDto {
   orderCount: number;
   @ApiProperty({ type: 'integer', example: 54000, description: 'won, the session’s total after the change' })
   totalAmount: number;
+}
+
+export function toTableDto(row: { id: string; number: number }): TableDto {
+  return { id: row.id, number: Number(row.number) };
+}
+
+/** A dashboard row with the table's recent orders and open calls. */
+export function toDashboardTableDto(
+  row: DashboardRow,
+  recentOrders: OrderDto[],
+  openStaffCalls: StaffCallDto[],
+): DashboardTableDto {
+  return {
+    id: row.id,
+    number: Number(row.number),
+    session:
+      row.sessionId && row.startedAt
+        ? {
+            id: row.sessionId,
+            startedAt: new Date(row.startedAt).toISOString(),
+            totalAmount: Number(row.totalAmount),
+            orderCount: Number(row.orderCount),
+          }
+        : null,
+    recentOrders,
+    openStaffCalls,
+  };
 }

@@ -2,6 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsString, Length, Matches } from 'class-validator';
 import { ClosedSchema } from '../../../common/http/closed-schema.decorator';
 import { ByteLength } from '../../../common/validation/byte-length.validator';
+import type { AdminUserEntity } from '../entities/admin-user.entity';
+import type { StoreEntity } from '../entities/store.entity';
 
 @ClosedSchema()
 export class CreateStoreDto {
@@ -52,4 +54,17 @@ export class CreatedAdminDto {
 
 export class AdminDto extends CreatedAdminDto {
   @ApiProperty({ type: String, format: 'date-time', example: '2026-11-21T09:30:00.000Z' }) createdAt: string;
+}
+
+export function toStoreDto(store: StoreEntity): StoreDto {
+  return { id: store.id, code: store.code, name: store.name, createdAt: store.createdAt.toISOString() };
+}
+
+export function toAdminDto(admin: AdminUserEntity): AdminDto {
+  return {
+    id: admin.id,
+    username: admin.username,
+    isActive: admin.isActive,
+    createdAt: admin.createdAt.toISOString(),
+  };
 }

@@ -1,0 +1,106 @@
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../../migrations';
+
+/** The PostgreSQL server of the services suite, as its superuser (TEST_DATABASE_URL overrides it). */
+export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
+
+/**
+ * The migrated template every test database is cloned from, named by a hash of migrations/: a change to a
+ * migration names a new template, which the next run builds.
+ */
+export function templateName(): string {
+  const hash = createHash('sha1');
+  for (const file of fs.readdirSync(MIGRATIONS_DIR).sort()) {
+    hash.update(file).update(fs.readFileSync(path.join(MIGRATIONS_DIR, file)));
+  }
+  return `table_order_tmpl_${hash.digest('hex').slice(0, 12)}`;
+}
+
+export async function withAdminClient<T>(adminUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export function databaseUrl(adminUrl: string, name: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * Builds the template once: migrated under another name and renamed when done, under an advisory lock, so
+ * concurrent runs (and a run killed half-way) never clone a half-migrated database.
+ */
+export async function ensureTemplate(adminUrl = PG_ADMIN_URL): Promise<string> {
+  const name = templateName();
+  await withAdminClient(adminUrl, async (c) => {
+    await c.query(`SELECT pg_advisory_lock(hashtext('table-order test template'))`);
+    try {
+      const found = await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name]);
+      if (found.rowCount === 1) return;
+      const building = `${name}_building`;
+      await c.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+      await c.query(`CREATE DATABASE ${building}`);
+      const ds = new DataSource({
+        type: 'postgres',
+        url: databaseUrl(adminUrl, building),
+        migrations: MIGRATIONS,
+        migrationsTransactionMode: 'each',
+        installExtensions: false,
+      });
+      await ds.initialize();
+      try {
+        await ds.runMigrations();
+      } finally {
+        await ds.destroy();
+      }
+      await c.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+    } finally {
+      await c.query(`SELECT pg_advisory_unlock(hashtext('table-order test template'))`);
+    }
+  });
+  return name;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A fresh database of its own for one test file: a clone of the migrated template (built by the suite's
+ * globalSetup, or here when missing), or empty with `migrated: false`.
+ */
+export async function createTestDatabase(
+  options: { adminUrl?: string; migrated?: boolean } = {},
+): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const adminUrl = options.adminUrl ?? PG_ADMIN_URL;
+  const name = `table_order_test_${randomBytes(5).toString('hex')}`;
+  const template = options.migrated === false ? undefined : await ensureTemplate(adminUrl);
+  await withAdminClient(adminUrl, async (c) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await c.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
+        return;
+      } catch (error) {
+        // 55006: another clone of the template is being made this instant.
+        if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error;
+        await sleep(100 * attempt);
+      }
+    }
+  });
+  return {
+    name,
+    url: databaseUrl(adminUrl, name),
+    drop: () =>
+      withAdminClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(),
+  };
+}
