@@ -6983,11 +6983,22 @@ export interface operations {
                 headers: {
                     /** @description the incoming X-Request-Id when it is 1-128 characters of [A-Za-z0-9._:-], else a generated one */
                     "X-Request-Id": string;
+                    /** @description weak validator of the body; send it back as If-None-Match to get 304 while the menu is unchanged */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MenuViewDto"];
                 };
+            };
+            /** @description not modified: If-None-Match names the current ETag; no body */
+            304: {
+                headers: {
+                    /** @description the incoming X-Request-Id when it is 1-128 characters of [A-Za-z0-9._:-], else a generated one */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description VALIDATION_ERROR: a body that is not valid JSON */
             400: {

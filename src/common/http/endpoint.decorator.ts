@@ -19,7 +19,7 @@ import { ERROR_STATUS } from '../errors/error-status';
 export type EndpointError = ErrorCode | readonly [ErrorCode, string];
 
 export interface EndpointSuccess {
-  status: 200 | 201 | 204;
+  status: 200 | 201 | 204 | 304;
   description: string;
   /** A DTO class, or `[Dto]` for an array of them. */
   type?: Type | [Type];
@@ -187,24 +187,9 @@ function roles(auth: EndpointOptions['auth']): Role[] {
 }
 
 function successResponse(success: EndpointSuccess): MethodDecorator {
+  const { status, description, type, content } = success;
   const headers = { 'X-Request-Id': REQUEST_ID_HEADER, ...success.headers };
-  if (success.content) {
-    return ApiResponse({
-      status: success.status,
-      description: success.description,
-      headers,
-      content: success.content,
-    });
-  }
-  if (success.type) {
-    return ApiResponse({
-      status: success.status,
-      description: success.description,
-      headers,
-      type: success.type,
-    });
-  }
-  return ApiResponse({ status: success.status, description: success.description, headers });
+  return ApiResponse({ status, description, headers, ...(content ? { content } : type ? { type } : {}) });
 }
 
 /** The envelope with this status and exactly these codes. */

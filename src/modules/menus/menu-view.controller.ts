@@ -22,7 +22,21 @@ export class MenuViewController {
     description:
       'Deleted menus never appear; sold-out ones do with isAvailable:false; a category without a visible item ' +
       'is left out; description and imageUrl are null when absent.',
-    success: { status: 200, type: MenuViewDto, description: 'the store’s menu' },
+    success: [
+      {
+        status: 200,
+        type: MenuViewDto,
+        description: 'the store’s menu',
+        headers: {
+          ETag: {
+            description:
+              'weak validator of the body; send it back as If-None-Match to get 304 while the menu is unchanged',
+            schema: { type: 'string' },
+          },
+        },
+      },
+      { status: 304, description: 'not modified: If-None-Match names the current ETag; no body' },
+    ],
   })
   async menu(
     @CurrentPrincipal() p: StorePrincipal,
