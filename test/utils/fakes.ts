@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { NewOutboxEvent } from '../../src/modules/events/event-types';
+import type { OutboxCte } from '../../src/modules/events/outbox.repository';
 
 /**
  * TransactionService in memory: runs the work at once on one manager and counts what committed (the work
@@ -49,4 +50,17 @@ export class OutboxFake {
   committed(): void {
     this.signals.push(this.tx.commits);
   }
+
+  /** A fragment for a repository's own statement; `eventOf` tells a fake repository which event it writes. */
+  appendCte(event: Omit<NewOutboxEvent, 'data'>): OutboxCte {
+    const cte: OutboxCte = () => ({ sql: '', params: [] });
+    this.ctes.set(cte, event);
+    return cte;
+  }
+
+  eventOf(cte: OutboxCte): Omit<NewOutboxEvent, 'data'> | undefined {
+    return this.ctes.get(cte);
+  }
+
+  private readonly ctes = new Map<OutboxCte, Omit<NewOutboxEvent, 'data'>>();
 }
