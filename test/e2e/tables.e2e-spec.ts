@@ -209,43 +209,21 @@ describe('tables: dashboard, create, password, delete, 이용 완료', () => {
         `SELECT id, order_number, status, items, table_number FROM order_history WHERE session_id = $1 ORDER BY created_at`,
         [a.sessionId],
       )) as Array<Record<string, unknown>>;
+      // Each line as archived: the snapshot of the menu at the time, without a subtotal.
+      const line = (quantity: number) => ({
+        menuId: menu.id,
+        menuName: '비빔밥',
+        menuPrice: 8000,
+        options: [],
+        note: null,
+        unitPrice: 8000,
+        quantity,
+      });
       expect(
         orders.map((o) => ({ ...o, items: typeof o.items === 'string' ? JSON.parse(o.items) : o.items })),
       ).toEqual([
-        {
-          id: a.id,
-          order_number: a.orderNumber,
-          status: 'PENDING',
-          table_number: 1,
-          items: [
-            {
-              menuId: menu.id,
-              menuName: '비빔밥',
-              menuPrice: 8000,
-              options: [],
-              note: null,
-              unitPrice: 8000,
-              quantity: 1,
-            },
-          ],
-        },
-        {
-          id: b.id,
-          order_number: b.orderNumber,
-          status: 'PREPARING',
-          table_number: 1,
-          items: [
-            {
-              menuId: menu.id,
-              menuName: '비빔밥',
-              menuPrice: 8000,
-              options: [],
-              note: null,
-              unitPrice: 8000,
-              quantity: 2,
-            },
-          ],
-        },
+        { id: a.id, order_number: a.orderNumber, status: 'PENDING', table_number: 1, items: [line(1)] },
+        { id: b.id, order_number: b.orderNumber, status: 'PREPARING', table_number: 1, items: [line(2)] },
       ]);
       const live = (await t.dataSource.query(
         `SELECT (SELECT count(*)::int FROM orders WHERE session_id = $1) AS orders,

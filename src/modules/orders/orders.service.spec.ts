@@ -1,7 +1,6 @@
 import { createMock } from '../../../test/utils/automock';
 import { OutboxFake, TransactionFake } from '../../../test/utils/fakes';
 import type { AdminPrincipal, TablePrincipal } from '../../common/auth';
-import { AppError } from '../../common/errors';
 import type { TransactionService } from '../../database/transaction.service';
 import type { OutboxService } from '../events/outbox.service';
 import type { MetricsService } from '../metrics/metrics.service';
@@ -12,6 +11,7 @@ import { assertTransition, parseIdempotencyKey, requestHash } from './order-rule
 import type { OptionGroupsRepository } from '../menus/option-groups.repository';
 import type { NewOrder, OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
+import { codeOf, rejectionOf } from '../../../test/utils/app-errors';
 
 /** The order metrics as the counters would hold them. */
 function metricsFake() {
@@ -30,26 +30,6 @@ function metricsFake() {
 const table: TablePrincipal = { role: 'table', storeId: 's1', tableId: 't1', exp: 0 };
 const admin: AdminPrincipal = { role: 'admin', storeId: 's1', adminId: 'a1', exp: 0 };
 const MENU_A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
-
-function codeOf(fn: () => unknown): { status: number; code: string } | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return { status: error.status, code: error.code };
-    throw error;
-  }
-  return undefined;
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<{ status: number; code: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return { status: error.status, code: error.code };
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('status transitions', () => {
   const allowed: Array<[OrderStatus, OrderStatus]> = [

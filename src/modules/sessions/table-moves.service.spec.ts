@@ -2,13 +2,13 @@ import type { EntityManager } from 'typeorm';
 import { createMock } from '../../../test/utils/automock';
 import { OutboxFake, TransactionFake } from '../../../test/utils/fakes';
 import type { AdminPrincipal } from '../../common/auth';
-import { AppError } from '../../common/errors';
 import type { TransactionService } from '../../database/transaction.service';
 import type { OutboxService } from '../events/outbox.service';
 import type { StaffCallsRepository } from '../staff-calls/staff-calls.repository';
 import type { StaffCallsService } from '../staff-calls/staff-calls.service';
 import type { SessionsRepository } from './sessions.repository';
 import { TableMovesService } from './table-moves.service';
+import { rejectionOf } from '../../../test/utils/app-errors';
 
 const admin: AdminPrincipal = { role: 'admin', storeId: 's1', adminId: 'a1', exp: 0 };
 // `low` sorts before `high`: locks are taken in that order whichever is the source.
@@ -96,16 +96,6 @@ function setup() {
     createMock<StaffCallsService>({ announceResolved: () => Promise.resolve() }),
   );
   return { service, floor, outbox };
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<{ status: number; code: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return { status: error.status, code: error.code };
-    throw error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('TableMovesService', () => {

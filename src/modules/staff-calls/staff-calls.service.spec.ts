@@ -2,12 +2,12 @@ import type { EntityManager } from 'typeorm';
 import { createMock } from '../../../test/utils/automock';
 import { OutboxFake, TransactionFake } from '../../../test/utils/fakes';
 import type { AdminPrincipal, TablePrincipal } from '../../common/auth';
-import { AppError } from '../../common/errors';
 import type { TransactionService } from '../../database/transaction.service';
 import type { OutboxService } from '../events/outbox.service';
 import type { StaffCallDto, StaffCallReason, StaffCallStatus } from './dto/staff-call.dto';
 import type { StaffCallsRepository } from './staff-calls.repository';
 import { StaffCallsService } from './staff-calls.service';
+import { rejectionOf } from '../../../test/utils/app-errors';
 
 const table: TablePrincipal = { role: 'table', storeId: 's1', tableId: 't1', exp: 0 };
 const admin: AdminPrincipal = { role: 'admin', storeId: 's1', adminId: 'a1', exp: 0 };
@@ -101,16 +101,6 @@ function setup() {
     createMock<OutboxService>(outbox),
   );
   return { service, repository, outbox };
-}
-
-async function rejectionOf(promise: Promise<unknown>): Promise<{ status: number; code: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return { status: error.status, code: error.code };
-    throw error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('StaffCallsService', () => {
