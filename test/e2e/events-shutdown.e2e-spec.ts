@@ -3,8 +3,8 @@ import { storeFixture } from '../utils/auth';
 import { openSse } from '../utils/sse';
 
 /**
- * A file of its own: the test closes its instance while a stream is open, and under `npm test` the instances of
- * one test file share the embedded database, which the close takes down.
+ * A file of its own: under `npm test`, closing an instance of the application takes the embedded database down
+ * for the other instances of the same test file (they answer 503 from then on), so no other test may follow.
  */
 describe('live events (SSE): heartbeats and shutdown', () => {
   const auth = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });

@@ -2,8 +2,8 @@ import { startApp, startTestApp, TestApp, TestEnv } from '../utils/app';
 import { samples } from '../utils/prometheus';
 
 /**
- * A file of its own: the test closes a second instance of the application, and under `npm test` the instances
- * of one test file share the embedded database, which the close takes down.
+ * A file of its own: under `npm test`, closing an instance of the application takes the embedded database down
+ * for the other instances of the same test file (they answer 503 from then on), so no other test may follow.
  */
 describe('operations: readiness with a dependency down', () => {
   let t: TestApp & { env: TestEnv; stop(): Promise<void> };
