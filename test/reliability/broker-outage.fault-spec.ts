@@ -18,6 +18,7 @@ import {
   summarizeLogs,
   tally,
   twoInstancesUnderFault,
+  observeOnce,
 } from './support';
 
 const TABLES = 20;
@@ -149,10 +150,7 @@ describe('reliability: RabbitMQ outage under a steady stream of orders', () => {
     };
   }
 
-  let o: Awaited<ReturnType<typeof outage>>;
-  beforeAll(async () => {
-    o = await outage();
-  }, 180_000);
+  const o = observeOnce(outage);
 
   it('answers every attempt with 201 or a clean 503: none hung or was cut off', () => {
     expect(o.attempts.filter((x) => x.status !== 201 && x.status !== 503)).toEqual([]);

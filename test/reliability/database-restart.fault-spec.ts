@@ -25,6 +25,7 @@ import {
   logSummary,
   summarizeLogs,
   tally,
+  observeOnce,
 } from './support';
 
 const TABLES = 10;
@@ -208,10 +209,7 @@ describe('reliability: PostgreSQL restart under load', () => {
     };
   }
 
-  let o: Awaited<ReturnType<typeof outage>>;
-  beforeAll(async () => {
-    o = await outage();
-  }, 180_000);
+  const o = observeOnce(outage);
 
   it('answers every order with a 201 or a clean 503: no 500, nothing timed out or was cut off', () => {
     expect(Object.keys(tally(o.attempts)).sort()).toEqual(expect.arrayContaining(['201', '503']));

@@ -17,6 +17,7 @@ import {
   logSummary,
   summarizeLogs,
   tally,
+  observeOnce,
 } from './support';
 
 const TABLES = 6;
@@ -304,10 +305,7 @@ describe('reliability: Redis outage', () => {
     };
   }
 
-  let o: Awaited<ReturnType<typeof outage>>;
-  beforeAll(async () => {
-    o = await outage();
-  }, 180_000);
+  const o = observeOnce(outage);
 
   describe('while Redis is down', () => {
     it('serves the menu from the database, the same as the cached one', () => {
