@@ -5,6 +5,7 @@ import * as bcrypt from 'bcrypt';
 import { createAdmin, createStore, createTable } from '../factories';
 import { SUPERADMIN, startTestApp, TestApp, TestEnv } from '../utils/app';
 import { bearer, loginSuperadmin, StoreFixture, storeFixture } from '../utils/auth';
+import { call } from '../utils/http';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -372,10 +373,7 @@ describe('auth: logins, tokens, roles, lockout and revocation', () => {
         ]),
       );
       for (const [method, url] of list) {
-        const res = await (
-          t.http() as unknown as Record<string, (u: string) => ReturnType<ReturnType<TestApp['http']>['get']>>
-        )
-          [method](url)
+        const res = await call(t, method, url)
           .set(...bearer(f.tables[0].token))
           .send({});
         expect({ method, url, status: res.status, code: res.body.error_code }).toEqual({
@@ -391,10 +389,7 @@ describe('auth: logins, tokens, roles, lockout and revocation', () => {
       const list = await routes(/^\/api\/v1\/platform\//);
       expect(list.length).toBeGreaterThanOrEqual(5);
       for (const [method, url] of list) {
-        const res = await (
-          t.http() as unknown as Record<string, (u: string) => ReturnType<ReturnType<TestApp['http']>['get']>>
-        )
-          [method](url)
+        const res = await call(t, method, url)
           .set(...bearer(f.admin.token))
           .send({});
         expect({ method, url, status: res.status }).toEqual({ method, url, status: 403 });

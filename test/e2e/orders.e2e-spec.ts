@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { createCategory, createMenu } from '../factories';
+import { createCategory, createMenu, createTable } from '../factories';
 import { startTestApp, TestApp, TestEnv } from '../utils/app';
-import { bearer, StoreFixture, storeFixture } from '../utils/auth';
+import { bearer, loginTable, StoreFixture, storeFixture } from '../utils/auth';
 
 type App = TestApp & { env: TestEnv; stop(): Promise<void> };
 type Menu = { id: string; name: string; price: number };
+type Order = Record<string, unknown> & { id: string; sessionId: string; createdAt: string };
 
+/**
+ * The store `f`, its menus and the foreign store are set up once and never changed by a test: a test that changes a
+ * menu makes its own, one that reads a table's orders places them on a table of its own (`newTable`), and one that
+ * reads store-wide numbers or lists gets a store of its own (`freshStore`).
+ */
 describe('orders: placement, idempotency, reads, admin status and deletion', () => {
   let t: App;
   let f: StoreFixture;
@@ -19,12 +25,8 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
     t = await startTestApp();
     f = await storeFixture(t, 3);
     other = await storeFixture(t, 1);
+    menus = await menuRows(f.store.id);
     const category = await createCategory(t.dataSource, f.store.id);
-    menus = [
-      await createMenu(t.dataSource, f.store.id, category.id, { name: '김치찌개', price: 9000 }),
-      await createMenu(t.dataSource, f.store.id, category.id, { name: '공기밥', price: 1000 }),
-      await createMenu(t.dataSource, f.store.id, category.id, { name: '소주', price: 5000 }),
-    ];
     soldOut = await createMenu(t.dataSource, f.store.id, category.id, { name: '품절', isAvailable: false });
     deleted = await createMenu(t.dataSource, f.store.id, category.id, { name: '삭제됨' });
     await t.dataSource.query(`UPDATE menus SET deleted_at = now() WHERE id = $1`, [deleted.id]);
@@ -34,6 +36,23 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
   afterAll(async () => {
     await t?.stop();
   });
+
+  const menuRows = async (storeId: string): Promise<Menu[]> => {
+    const category = await createCategory(t.dataSource, storeId);
+    return [
+      await createMenu(t.dataSource, storeId, category.id, { name: '김치찌개', price: 9000 }),
+      await createMenu(t.dataSource, storeId, category.id, { name: '공기밥', price: 1000 }),
+      await createMenu(t.dataSource, storeId, category.id, { name: '소주', price: 5000 }),
+    ];
+  };
+  const freshStore = async (): Promise<{ f: StoreFixture; menus: Menu[] }> => {
+    const fixture = await storeFixture(t, 1);
+    return { f: fixture, menus: await menuRows(fixture.store.id) };
+  };
+  const newTable = async (): Promise<{ id: string; number: number; token: string }> => {
+    const table = await createTable(t.dataSource, f.store.id);
+    return { ...table, token: await loginTable(t, f.store.code, table.number, table.password) };
+  };
 
   const place = (token: string, body: unknown, key?: string) => {
     const req = t
@@ -49,11 +68,12 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
       .http()
       .get('/api/v1/orders')
       .set(...bearer(token));
-  const adminGet = (path: string) =>
+  const adminGetOf = (path: string, fixture = f) =>
     t
       .http()
       .get(`/api/v1/admin${path}`)
-      .set(...bearer(f.admin.token));
+      .set(...bearer(fixture.admin.token));
+  const adminGet = (path: string) => adminGetOf(path);
   const countOrders = async (storeId = f.store.id): Promise<number> =>
     (
       (await t.dataSource.query(`SELECT count(*)::int AS n FROM orders WHERE store_id = $1`, [
@@ -62,11 +82,11 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
         n: number;
       }>
     )[0].n;
-  const events = async (type: string) =>
+  const events = async (type: string, storeId = f.store.id) =>
     (
       (await t.dataSource.query(
         `SELECT table_id, payload FROM events WHERE store_id = $1 AND type = $2 ORDER BY id`,
-        [f.store.id, type],
+        [storeId, type],
       )) as Array<{ table_id: string; payload: Record<string, unknown> }>
     ).map((e) => ({
       tableId: e.table_id,
@@ -74,9 +94,8 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
     }));
 
   describe('POST /api/v1/orders', () => {
-    let first: Record<string, unknown>;
-
     it('places an order: snapshots, server total, a new session, number 1 and a new_order event', async () => {
+      const { f, menus } = await freshStore();
       expect((await tableOrders(f.tables[0].token).expect(200)).body).toEqual({
         sessionId: null,
         totalAmount: 0,
@@ -124,14 +143,15 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
         updatedAt: res.body.createdAt,
       });
-      first = res.body;
-      const created = await events('new_order');
+      const created = await events('new_order', f.store.id);
       expect(created).toEqual([
         expect.objectContaining({ tableId: f.tables[0].id, storeId: f.store.id, order: res.body }),
       ]);
     });
 
     it('keeps the snapshot when the menu changes later, and numbers the next order 2 in the same session', async () => {
+      const { f, menus } = await freshStore();
+      const first = (await place(f.tables[0].token, one(menus[0], 2)).expect(201)).body as Order;
       await t.dataSource.query(`UPDATE menus SET price = 12000, name = '김치찌개 (특)' WHERE id = $1`, [
         menus[0].id,
       ]);
@@ -140,21 +160,20 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
       const list = await tableOrders(f.tables[0].token).expect(200);
       expect(list.body).toEqual({
         sessionId: first.sessionId,
-        totalAmount: 26000,
+        totalAmount: 23000,
         orders: [first, second.body],
       });
       expect(list.body.orders[0].items[0]).toMatchObject({ menuName: '김치찌개', unitPrice: 9000 });
-      await t.dataSource.query(`UPDATE menus SET price = 9000, name = '김치찌개' WHERE id = $1`, [
-        menus[0].id,
-      ]);
     });
 
     it('never shows a table another table’s orders', async () => {
-      const res = await tableOrders(f.tables[1].token).expect(200);
+      const [neighbour, table] = [await newTable(), await newTable()];
+      const theirs = (await place(neighbour.token, one(menus[0], 2)).expect(201)).body as Order;
+      const res = await tableOrders(table.token).expect(200);
       expect(res.body).toEqual({ sessionId: null, totalAmount: 0, orders: [] });
-      const mine = await place(f.tables[1].token, one(menus[1], 4)).expect(201);
-      expect(mine.body.sessionId).not.toBe(first.sessionId);
-      const again = await tableOrders(f.tables[1].token).expect(200);
+      const mine = await place(table.token, one(menus[1], 4)).expect(201);
+      expect(mine.body.sessionId).not.toBe(theirs.sessionId);
+      const again = await tableOrders(table.token).expect(200);
       expect(again.body.orders.map((o: { id: string }) => o.id)).toEqual([mine.body.id]);
       expect(again.body.totalAmount).toBe(4000);
     });
@@ -222,17 +241,21 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
       expect(await countOrders()).toBe(before);
     });
 
-    it('answers a sold-out menu with 409 MENU_UNAVAILABLE, and the failed order keeps no key', async () => {
-      const key = `sold-out-${randomUUID()}`;
-      const res = await place(f.tables[2].token, one(soldOut), key).expect(409);
+    it('answers a sold-out menu with 409 MENU_UNAVAILABLE', async () => {
+      const before = await countOrders();
+      const res = await place(f.tables[2].token, one(soldOut)).expect(409);
       expect(res.body.error_code).toBe('MENU_UNAVAILABLE');
-      await t.dataSource.query(`UPDATE menus SET is_available = true WHERE id = $1`, [soldOut.id]);
-      try {
-        const retry = await place(f.tables[2].token, one(soldOut), key).expect(201);
-        expect(retry.headers['idempotent-replayed']).toBeUndefined();
-      } finally {
-        await t.dataSource.query(`UPDATE menus SET is_available = false WHERE id = $1`, [soldOut.id]);
-      }
+      expect(await countOrders()).toBe(before);
+    });
+
+    it('keeps no key for an order that failed: the same key succeeds once the menu is back', async () => {
+      const category = await createCategory(t.dataSource, f.store.id);
+      const menu = await createMenu(t.dataSource, f.store.id, category.id, { isAvailable: false });
+      const key = `sold-out-${randomUUID()}`;
+      await place(f.tables[2].token, one(menu), key).expect(409);
+      await t.dataSource.query(`UPDATE menus SET is_available = true WHERE id = $1`, [menu.id]);
+      const retry = await place(f.tables[2].token, one(menu), key).expect(201);
+      expect(retry.headers['idempotent-replayed']).toBeUndefined();
     });
 
     it('is for tables only: 401 without a token, 403 for an admin', async () => {
@@ -330,17 +353,22 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
   });
 
   describe('admin orders', () => {
-    let orderA: Record<string, unknown> & { id: string };
-    let orderB: Record<string, unknown> & { id: string };
-
-    beforeAll(async () => {
-      orderA = (await place(f.tables[2].token, one(menus[0], 1)).expect(201)).body;
-      orderB = (await place(f.tables[2].token, one(menus[1], 2)).expect(201)).body;
-    });
+    /** Two orders on a table of their own, in the order they were placed. */
+    const twoOrders = async (table?: { token: string }, menu = menus) => {
+      const tablet = table ?? (await newTable());
+      return [
+        (await place(tablet.token, one(menu[0], 1)).expect(201)).body as Order,
+        (await place(tablet.token, one(menu[1], 2)).expect(201)).body as Order,
+      ];
+    };
 
     it('lists the store’s live orders newest first, filtered by table and status', async () => {
+      const { f, menus } = await freshStore();
+      const adminGet = (path: string) => adminGetOf(path, f);
+      const [orderA, orderB] = await twoOrders(f.tables[0], menus);
+      await place(f.tables[0].token, one(menus[2])).expect(201);
       const all = await adminGet('/orders').expect(200);
-      expect(all.body.length).toBe(await countOrders());
+      expect(all.body.length).toBe(await countOrders(f.store.id));
       const created = all.body.map((o: { createdAt: string; orderNumber: number }) => [
         o.createdAt,
         o.orderNumber,
@@ -349,11 +377,11 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
       expect(created).toEqual(sorted);
       expect(all.body.every((o: { tableId: string }) => o.tableId !== other.tables[0].id)).toBe(true);
 
-      const byTable = await adminGet(`/orders?tableId=${f.tables[2].id}`).expect(200);
-      expect(byTable.body.slice(0, 2)).toEqual([orderB, orderA]);
-      expect(byTable.body.every((o: { tableId: string }) => o.tableId === f.tables[2].id)).toBe(true);
+      const byTable = await adminGet(`/orders?tableId=${f.tables[0].id}`).expect(200);
+      expect(byTable.body.slice(1, 3)).toEqual([orderB, orderA]);
+      expect(byTable.body.every((o: { tableId: string }) => o.tableId === f.tables[0].id)).toBe(true);
 
-      const pending = await adminGet(`/orders?tableId=${f.tables[2].id}&status=PENDING`).expect(200);
+      const pending = await adminGet(`/orders?tableId=${f.tables[0].id}&status=PENDING`).expect(200);
       expect(pending.body.length).toBe(byTable.body.length);
       expect((await adminGet(`/orders?status=COMPLETED`).expect(200)).body).toEqual([]);
     });
@@ -369,6 +397,7 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
     });
 
     it('gets one order; another store’s or an unknown id is 404 ORDER_NOT_FOUND, a malformed one 400', async () => {
+      const [orderA] = await twoOrders();
       expect((await adminGet(`/orders/${orderA.id}`).expect(200)).body).toEqual(orderA);
       const foreign = (await place(other.tables[0].token, one(foreignMenu)).expect(201)).body;
       for (const id of [foreign.id, randomUUID()]) {
@@ -378,6 +407,8 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
     });
 
     it('moves status forward only, writing order_updated; same or backward is 409', async () => {
+      const table = await newTable();
+      const [orderA, orderB] = await twoOrders(table);
       const patch = (id: string, status: unknown) =>
         t
           .http()
@@ -401,14 +432,14 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
       // PENDING may skip PREPARING.
       expect((await patch(orderB.id, 'COMPLETED').expect(200)).body.status).toBe('COMPLETED');
 
-      const updates = await events('order_updated');
-      expect(updates.slice(-3).map((e) => [e.tableId, (e.order as { status: string }).status])).toEqual([
-        [f.tables[2].id, 'PREPARING'],
-        [f.tables[2].id, 'COMPLETED'],
-        [f.tables[2].id, 'COMPLETED'],
+      const updates = (await events('order_updated')).filter((e) => e.tableId === table.id);
+      expect(updates.map((e) => [e.tableId, (e.order as { status: string }).status])).toEqual([
+        [table.id, 'PREPARING'],
+        [table.id, 'COMPLETED'],
+        [table.id, 'COMPLETED'],
       ]);
       expect(
-        (await tableOrders(f.tables[2].token)).body.orders.find((o: { id: string }) => o.id === orderA.id),
+        (await tableOrders(table.token)).body.orders.find((o: { id: string }) => o.id === orderA.id),
       ).toMatchObject({ status: 'COMPLETED' });
 
       for (const body of [{}, { status: 'DONE' }, { status: 'PREPARING', extra: 1 }]) {
@@ -425,14 +456,16 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
     });
 
     it('deletes an order: gone from lists and totals, kept in order_deletions with who and when', async () => {
-      const victim = (await place(f.tables[2].token, one(menus[2], 2)).expect(201)).body;
-      const before = (await tableOrders(f.tables[2].token)).body;
+      const table = await newTable();
+      await twoOrders(table);
+      const victim = (await place(table.token, one(menus[2], 2)).expect(201)).body;
+      const before = (await tableOrders(table.token)).body;
       await t
         .http()
         .delete(`/api/v1/admin/orders/${victim.id}`)
         .set(...bearer(f.admin.token))
         .expect(204);
-      const after = (await tableOrders(f.tables[2].token)).body;
+      const after = (await tableOrders(table.token)).body;
       expect(after.totalAmount).toBe(before.totalAmount - 10000);
       expect(after.orders.map((o: { id: string }) => o.id)).not.toContain(victim.id);
       expect((await adminGet('/orders').expect(200)).body.map((o: { id: string }) => o.id)).not.toContain(
@@ -440,7 +473,7 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
       );
       expect((await adminGet(`/orders/${victim.id}`).expect(404)).body.error_code).toBe('ORDER_NOT_FOUND');
       const dashboard = (await adminGet('/tables').expect(200)).body.find(
-        (x: { id: string }) => x.id === f.tables[2].id,
+        (x: { id: string }) => x.id === table.id,
       );
       expect(dashboard.session.totalAmount).toBe(after.totalAmount);
 
@@ -451,7 +484,7 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
       )) as Array<Record<string, unknown>>;
       expect(audit).toMatchObject({
         order_id: victim.id,
-        table_id: f.tables[2].id,
+        table_id: table.id,
         order_number: victim.orderNumber,
         total_amount: 10000,
         deleted_by: f.admin.id,
@@ -460,14 +493,14 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
       expect(snapshot).toEqual(victim);
       expect(Math.abs(Date.now() - new Date(audit.deleted_at as string).getTime())).toBeLessThan(60_000);
       expect((await events('order_deleted')).at(-1)).toMatchObject({
-        tableId: f.tables[2].id,
+        tableId: table.id,
         orderId: victim.id,
       });
 
       // Completing the table afterwards archives everything but the deleted order.
       const done = await t
         .http()
-        .post(`/api/v1/admin/tables/${f.tables[2].id}/complete`)
+        .post(`/api/v1/admin/tables/${table.id}/complete`)
         .set(...bearer(f.admin.token))
         .expect(200);
       expect(done.body.totalAmount).toBe(after.totalAmount);
@@ -495,7 +528,7 @@ describe('orders: placement, idempotency, reads, admin status and deletion', () 
     });
 
     it('is for admins only: 401 without a token, 403 for a table', async () => {
-      const id = orderA.id;
+      const [{ id }] = await twoOrders();
       await t.http().get('/api/v1/admin/orders').expect(401);
       await t.http().get(`/api/v1/admin/orders/${id}`).expect(401);
       await t.http().patch(`/api/v1/admin/orders/${id}`).send({ status: 'COMPLETED' }).expect(401);

@@ -1,6 +1,7 @@
 import { createAdmin, createStore } from '../factories';
 import { startTestApp, TestApp, TestEnv } from '../utils/app';
 import { bearer, loginAdmin, loginSuperadmin } from '../utils/auth';
+import { call } from '../utils/http';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -207,19 +208,13 @@ describe('platform: stores and admin accounts (superadmin)', () => {
       ['patch', `/api/v1/platform/admins/${admin.id}`, { isActive: false }],
     ];
     for (const [method, url, body] of routes) {
-      const call = (
-        t.http() as unknown as Record<string, (u: string) => ReturnType<ReturnType<TestApp['http']>['get']>>
-      )[method];
-      const anon = await call(url).send(body ?? {});
+      const anon = await call(t, method, url).send(body ?? {});
       expect({ url, status: anon.status, code: anon.body.error_code }).toEqual({
         url,
         status: 401,
         code: 'TOKEN_MISSING',
       });
-      const asAdmin = await (
-        t.http() as unknown as Record<string, (u: string) => ReturnType<ReturnType<TestApp['http']>['get']>>
-      )
-        [method](url)
+      const asAdmin = await call(t, method, url)
         .set(...bearer(adminToken))
         .send(body ?? {});
       expect({ url, status: asAdmin.status, code: asAdmin.body.error_code }).toEqual({

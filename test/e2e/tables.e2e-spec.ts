@@ -24,13 +24,13 @@ describe('tables: dashboard, create, password, delete, 이용 완료', () => {
   });
 
   const admin = () => bearer(f.admin.token);
-  const place = async (token: string, quantity = 1) =>
+  const place = async (token: string, quantity = 1, menuId = menu.id) =>
     (
       await t
         .http()
         .post('/api/v1/orders')
         .set(...bearer(token))
-        .send({ items: [{ menuId: menu.id, quantity }] })
+        .send({ items: [{ menuId, quantity }] })
         .expect(201)
     ).body;
   const complete = (tableId: string) =>
@@ -81,6 +81,11 @@ describe('tables: dashboard, create, password, delete, 이용 완료', () => {
 
   describe('GET /api/v1/admin/tables (dashboard)', () => {
     it('lists every table by number with its session totals and newest 3 orders', async () => {
+      // A store of its own: the dashboard lists every table of the store, and other tests order on theirs.
+      const f = await storeFixture(t, 3);
+      const category = await createCategory(t.dataSource, f.store.id);
+      const own = await createMenu(t.dataSource, f.store.id, category.id, { name: '비빔밥', price: 8000 });
+      const admin = () => bearer(f.admin.token);
       const idle = await t
         .http()
         .get('/api/v1/admin/tables')
@@ -97,7 +102,7 @@ describe('tables: dashboard, create, password, delete, 이용 완료', () => {
       );
 
       const placed = [];
-      for (let i = 1; i <= 4; i++) placed.push(await place(f.tables[1].token, i));
+      for (let i = 1; i <= 4; i++) placed.push(await place(f.tables[1].token, i, own.id));
       const res = await t
         .http()
         .get('/api/v1/admin/tables')
@@ -204,43 +209,21 @@ describe('tables: dashboard, create, password, delete, 이용 완료', () => {
         `SELECT id, order_number, status, items, table_number FROM order_history WHERE session_id = $1 ORDER BY created_at`,
         [a.sessionId],
       )) as Array<Record<string, unknown>>;
+      // Each line as archived: the snapshot of the menu at the time, without a subtotal.
+      const line = (quantity: number) => ({
+        menuId: menu.id,
+        menuName: '비빔밥',
+        menuPrice: 8000,
+        options: [],
+        note: null,
+        unitPrice: 8000,
+        quantity,
+      });
       expect(
         orders.map((o) => ({ ...o, items: typeof o.items === 'string' ? JSON.parse(o.items) : o.items })),
       ).toEqual([
-        {
-          id: a.id,
-          order_number: a.orderNumber,
-          status: 'PENDING',
-          table_number: 1,
-          items: [
-            {
-              menuId: menu.id,
-              menuName: '비빔밥',
-              menuPrice: 8000,
-              options: [],
-              note: null,
-              unitPrice: 8000,
-              quantity: 1,
-            },
-          ],
-        },
-        {
-          id: b.id,
-          order_number: b.orderNumber,
-          status: 'PREPARING',
-          table_number: 1,
-          items: [
-            {
-              menuId: menu.id,
-              menuName: '비빔밥',
-              menuPrice: 8000,
-              options: [],
-              note: null,
-              unitPrice: 8000,
-              quantity: 2,
-            },
-          ],
-        },
+        { id: a.id, order_number: a.orderNumber, status: 'PENDING', table_number: 1, items: [line(1)] },
+        { id: b.id, order_number: b.orderNumber, status: 'PREPARING', table_number: 1, items: [line(2)] },
       ]);
       const live = (await t.dataSource.query(
         `SELECT (SELECT count(*)::int FROM orders WHERE session_id = $1) AS orders,

@@ -1,21 +1,9 @@
 import Redis from 'ioredis';
 import { RedisKeyvStore } from '../../src/common/redis/redis-keyv-store';
 import { createTestEnv, startApp, TestApp, TestEnv } from '../utils/app';
-import { bearer, StoreFixture, storeFixture } from '../utils/auth';
+import type { StoreFixture } from '../utils/auth';
+import { menuCacheCount, menuCacheKeys, storeWithOneMenu, tableMenu } from '../utils/menu-cache';
 import { PrivateRedis, waitUntil } from '../utils/servers';
-
-async function menuCacheCount(app: TestApp, result: 'hit' | 'miss' | 'error'): Promise<number> {
-  const res = await app.http().get('/metrics').expect(200);
-  const line = res.text
-    .split('\n')
-    .find(
-      (l) =>
-        l.startsWith('table_order_cache_requests_total{') &&
-        l.includes('cache="menu"') &&
-        l.includes(`result="${result}"`),
-    );
-  return line ? Number(line.split(' ').pop()) : 0;
-}
 
 /**
  * The menu cache on the instance's one Redis client, against a Redis of the test's own (stopped and started here
@@ -38,22 +26,7 @@ describe('menu cache over the shared Redis client', () => {
     env = await createTestEnv();
     prefix = env.vars.REDIS_KEY_PREFIX;
     app = await startApp(env, { REDIS_URL: redisServer.url });
-    store = await storeFixture(app, 1);
-    const admin = bearer(store.admin.token);
-    const categoryId = (
-      await app
-        .http()
-        .post('/api/v1/admin/categories')
-        .set(...admin)
-        .send({ name: 'Mains' })
-        .expect(201)
-    ).body.id;
-    await app
-      .http()
-      .post('/api/v1/admin/menus')
-      .set(...admin)
-      .send({ categoryId, name: 'Bibimbap', price: 9000 })
-      .expect(201);
+    ({ store } = await storeWithOneMenu(app));
   });
 
   afterAll(async () => {
@@ -65,12 +38,7 @@ describe('menu cache over the shared Redis client', () => {
 
   const readMenu = async (): Promise<{ ms: number; names: string[] }> => {
     const startedAt = Date.now();
-    const res = await app
-      .http()
-      .get('/api/v1/menu')
-      .set(...bearer(store.tables[0].token))
-      .expect(200);
-    const body = res.body as { categories: Array<{ items: Array<{ name: string }> }> };
+    const body = await tableMenu(app, store);
     return { ms: Date.now() - startedAt, names: body.categories.flatMap((c) => c.items.map((i) => i.name)) };
   };
 
@@ -80,10 +48,7 @@ describe('menu cache over the shared Redis client', () => {
     expect((await readMenu()).names).toEqual(['Bibimbap']);
     expect(await menuCacheCount(app, 'hit')).toBe(hits + 1);
     const keys = (await raw.keys(`${prefix}${store.store.id}:menu:*`)).sort();
-    expect(keys).toEqual([
-      `${prefix}${store.store.id}:menu:generation`,
-      `${prefix}${store.store.id}:menu:view`,
-    ]);
+    expect(keys).toEqual(menuCacheKeys(prefix, store.store.id));
     const ttl = await raw.pttl(`${prefix}${store.store.id}:menu:view`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(5 * 60 * 1000);

@@ -18,6 +18,7 @@ import {
   summarizeLogs,
   tally,
   twoInstancesUnderFault,
+  observeOnce,
 } from './support';
 
 const TABLES = 20;
@@ -43,7 +44,8 @@ describe('reliability: RabbitMQ outage under a steady stream of orders', () => {
     }
   });
 
-  it('loses no order and no event, and duplicates none, and logs the outage once', async () => {
+  /** The outage and the recovery, run once; each test below checks one claim about what was seen. */
+  async function outage() {
     const { a, b, f, menuId, streams } = d;
     const child = c!;
     const began = Date.now();
@@ -132,29 +134,74 @@ describe('reliability: RabbitMQ outage under a steady stream of orders', () => {
       runtimeMs: Date.now() - began,
     });
 
-    // Every attempt succeeded or failed cleanly (503 with the envelope); none hung or was cut off.
-    expect(attempts.filter((x) => x.status !== 201 && x.status !== 503)).toEqual([]);
-    expect(placedDuringOutage).toBeGreaterThan(0);
-    expectOneOrderPerKey(outcome, committed);
-    for (const events of [onA, onB]) {
-      expect(events).toMatchObject({ expected: keys.length, lost: 0, duplicated: 0, unexpected: 0 });
+    return {
+      outcome,
+      attempts,
+      keys,
+      committed,
+      placedDuringOutage,
+      onA,
+      onB,
+      streams,
+      check,
+      log,
+      probe,
+      metrics: { before: metricsBefore, during: metricsDuring, after: metricsAfter },
+    };
+  }
+
+  const o = observeOnce(outage);
+
+  it('answers every attempt with 201 or a clean 503: none hung or was cut off', () => {
+    expect(o.attempts.filter((x) => x.status !== 201 && x.status !== 503)).toEqual([]);
+  });
+
+  it('takes orders while the broker is down', () => {
+    expect(o.placedDuringOutage).toBeGreaterThan(0);
+  });
+
+  it('makes exactly one order of each idempotency key', () => {
+    expectOneOrderPerKey(o.outcome, o.committed);
+  });
+
+  it('delivers every committed order to both dashboards once: none lost, duplicated or unexpected', () => {
+    for (const events of [o.onA, o.onB]) {
+      expect(events).toMatchObject({ expected: o.keys.length, lost: 0, duplicated: 0, unexpected: 0 });
     }
-    // In store order on each stream: ids increase by one, no gap and no repeat.
-    for (const s of streams) {
+  });
+
+  it('keeps store order on each stream: ids increase by one, no gap and no repeat', () => {
+    for (const s of o.streams) {
       const ids = s.ids();
       expect(ids).toEqual(ids.map((_, i) => ids[0] + i));
     }
-    expectWholeOrders(check, keys.length);
-    // Quiet: one warn line when the outage starts, one info line with its duration when it ends, no error line
-    // and no stack; each readiness 503 is an access-log line at warn.
-    expect(log.errors).toEqual([]);
-    expect(log.withStack).toBe(0);
-    expect(log.outageStarted).toHaveLength(1);
-    expect(log.outageEnded).toHaveLength(1);
-    expect(Object.keys(log.access503ByLevel)).toEqual(['warn']);
-    expect(probe.sequence()).toEqual([200, 503, 200]);
-    expect(metricsBefore).toEqual({ up: 1, outages: 0 });
-    expect(metricsDuring).toEqual({ up: 0, outages: 1 });
-    expect(metricsAfter).toEqual({ up: 1, outages: 1 });
+  });
+
+  it('writes every order whole', () => {
+    expectWholeOrders(o.check, o.keys.length);
+  });
+
+  it('logs no error line and no stack', () => {
+    expect(o.log.errors).toEqual([]);
+    expect(o.log.withStack).toBe(0);
+  });
+
+  it('logs the outage as one warn line when it starts and one info line when it ends', () => {
+    expect(o.log.outageStarted).toHaveLength(1);
+    expect(o.log.outageEnded).toHaveLength(1);
+  });
+
+  it('logs each readiness 503 as an access-log line at warn', () => {
+    expect(Object.keys(o.log.access503ByLevel)).toEqual(['warn']);
+  });
+
+  it('reports the child not ready during the outage and ready again after it', () => {
+    expect(o.probe.sequence()).toEqual([200, 503, 200]);
+  });
+
+  it('shows the outage in the dependency metric: up 1, 0, 1 and one outage counted', () => {
+    expect(o.metrics.before).toEqual({ up: 1, outages: 0 });
+    expect(o.metrics.during).toEqual({ up: 0, outages: 1 });
+    expect(o.metrics.after).toEqual({ up: 1, outages: 1 });
   });
 });

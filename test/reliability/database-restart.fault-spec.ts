@@ -25,6 +25,7 @@ import {
   logSummary,
   summarizeLogs,
   tally,
+  observeOnce,
 } from './support';
 
 const TABLES = 10;
@@ -69,7 +70,8 @@ describe('reliability: PostgreSQL restart under load', () => {
     await postgres?.dispose();
   });
 
-  it('answers 503 during the outage, recovers by itself, and writes every order whole and exactly once', async () => {
+  /** The outage and the recovery, run once; each test below checks one claim about what was seen. */
+  async function outage() {
     const began = Date.now();
     admin = await openAdminStream(app.url, f.admin.token);
     expect(admin.status).toBe(200);
@@ -188,35 +190,90 @@ describe('reliability: PostgreSQL restart under load', () => {
       runtimeMs: Date.now() - began,
     });
 
-    // No 500, no hang: every answer is a 201 or a clean 503, nothing timed out or was cut off.
-    expect(Object.keys(tally(attempts)).sort()).toEqual(expect.arrayContaining(['201', '503']));
-    expect(attempts.filter((a) => a.status !== 201 && a.status !== 503)).toEqual([]);
-    expect(reads.filter((a) => a.status !== 200 && a.status !== 503)).toEqual([]);
-    for (const a of [...attempts, ...reads].filter((x) => x.status === 503)) {
+    return {
+      outcome,
+      attempts,
+      succeeded,
+      keys,
+      reads,
+      during,
+      inFlightAtStop,
+      committed,
+      check,
+      pruned,
+      events,
+      log,
+      readiness,
+      probe,
+      metrics: { before: metricsBefore, during: metricsDuring, after: metricsAfter },
+    };
+  }
+
+  const o = observeOnce(outage);
+
+  it('answers every order with a 201 or a clean 503: no 500, nothing timed out or was cut off', () => {
+    expect(Object.keys(tally(o.attempts)).sort()).toEqual(expect.arrayContaining(['201', '503']));
+    expect(o.attempts.filter((a) => a.status !== 201 && a.status !== 503)).toEqual([]);
+  });
+
+  it('answers every dashboard read with a 200 or a clean 503', () => {
+    expect(o.reads.filter((a) => a.status !== 200 && a.status !== 503)).toEqual([]);
+  });
+
+  it('gives every 503 the SERVICE_UNAVAILABLE envelope', () => {
+    for (const a of [...o.attempts, ...o.reads].filter((x) => x.status === 503)) {
       expect(a.body).toMatchObject({ status: 503, error_code: 'SERVICE_UNAVAILABLE' });
     }
-    expect(during.filter((a) => a.status === 503).length).toBeGreaterThan(0);
-    // The orders cut off mid-transaction answered 503, and their retries with the same key made one order each.
-    expect(inFlightAtStop.filter((a) => a.status === 503).length).toBeGreaterThan(0);
-    // Readiness went down with the database and came back by itself.
-    expect(readiness.sequence()).toEqual([200, 503, 200]);
-    expect(probe.sequence()).toEqual([200, 503, 200]);
-    // Every logical order ended in exactly one committed order, whole, with one event, delivered once.
-    expectOneOrderPerKey(outcome, committed);
-    expect(new Set(succeeded.map(([, id]) => id)).size).toBe(keys.length);
-    expectWholeOrders(check, keys.length, { orphanItems: 0, keysWithoutOrder: 0 });
-    expect(events).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0 });
-    expect(pruned).toBe(0);
-    // Quiet: one warn line when the outage starts, one info line with its duration when it ends, no error line
-    // and no stack; each 503 (orders, reads, readiness) is an access-log line at warn.
-    expect(log.errors).toEqual([]);
-    expect(log.withStack).toBe(0);
-    expect(log.outageStarted).toHaveLength(1);
-    expect(log.outageEnded).toHaveLength(1);
-    expect(log.access503ByLevel.warn).toBeGreaterThan(0);
-    expect(Object.keys(log.access503ByLevel)).toEqual(['warn']);
-    expect(metricsBefore).toEqual({ up: 1, outages: 0 });
-    expect(metricsDuring).toEqual({ up: 0, outages: 1 });
-    expect(metricsAfter).toEqual({ up: 1, outages: 1 });
+  });
+
+  it('answers 503 while the database is down', () => {
+    expect(o.during.filter((a) => a.status === 503).length).toBeGreaterThan(0);
+  });
+
+  it('answers 503 to the orders cut off mid-transaction', () => {
+    expect(o.inFlightAtStop.filter((a) => a.status === 503).length).toBeGreaterThan(0);
+  });
+
+  it('goes not ready with the database and ready again by itself, on both instances', () => {
+    expect(o.readiness.sequence()).toEqual([200, 503, 200]);
+    expect(o.probe.sequence()).toEqual([200, 503, 200]);
+  });
+
+  it('ends every logical order (retries with the same key included) in exactly one committed order', () => {
+    expectOneOrderPerKey(o.outcome, o.committed);
+    expect(new Set(o.succeeded.map(([, id]) => id)).size).toBe(o.keys.length);
+  });
+
+  it('leaves no half-written order: no orphan item, no key without its order', () => {
+    expectWholeOrders(o.check, o.keys.length, { orphanItems: 0, keysWithoutOrder: 0 });
+  });
+
+  it('delivers one event per order to the dashboard: none lost, duplicated or unexpected', () => {
+    expect(o.events).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0 });
+  });
+
+  it('runs event retention on the reconnected pool', () => {
+    expect(o.pruned).toBe(0);
+  });
+
+  it('logs no error line and no stack', () => {
+    expect(o.log.errors).toEqual([]);
+    expect(o.log.withStack).toBe(0);
+  });
+
+  it('logs the outage as one warn line when it starts and one info line when it ends', () => {
+    expect(o.log.outageStarted).toHaveLength(1);
+    expect(o.log.outageEnded).toHaveLength(1);
+  });
+
+  it('logs each 503 (orders, reads, readiness) as an access-log line at warn', () => {
+    expect(o.log.access503ByLevel.warn).toBeGreaterThan(0);
+    expect(Object.keys(o.log.access503ByLevel)).toEqual(['warn']);
+  });
+
+  it('shows the outage in the dependency metric: up 1, 0, 1 and one outage counted', () => {
+    expect(o.metrics.before).toEqual({ up: 1, outages: 0 });
+    expect(o.metrics.during).toEqual({ up: 0, outages: 1 });
+    expect(o.metrics.after).toEqual({ up: 1, outages: 1 });
   });
 });

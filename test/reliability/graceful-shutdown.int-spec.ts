@@ -1,7 +1,7 @@
-import { sleep, waitUntil } from '../utils/servers';
+import { sleep } from '../utils/servers';
 import {
   committedAndDelivered,
-  committedOrderIds,
+  ordersFlowing,
   delivery,
   expectOneOrderPerKey,
   expectWholeOrders,
@@ -40,11 +40,7 @@ describe('reliability: SIGTERM of one of two instances under load', () => {
       retryDelayMs: 100,
       keyPrefix: 'term',
     });
-    await waitUntil(
-      async () => (await committedOrderIds(other.dataSource, f.store.id)).length >= 30,
-      30_000,
-      'orders flowing through both instances',
-    );
+    await ordersFlowing(other.dataSource, f.store.id);
     // Orders in flight on both instances, waiting inside their transactions when SIGTERM comes; they go on
     // once the draining instance has stopped accepting.
     const held = await holdOrderNumbers(env.vars.DATABASE_URL, f.store.id);

@@ -1,7 +1,7 @@
-import { sleep, waitUntil } from '../utils/servers';
+import { sleep } from '../utils/servers';
 import {
   committedAndDelivered,
-  committedOrderIds,
+  ordersFlowing,
   delivery,
   expectOneOrderPerKey,
   expectWholeOrders,
@@ -43,11 +43,7 @@ describe('reliability: SIGKILL of one of two instances under load', () => {
       retryDelayMs: 100,
       keyPrefix: 'kill',
     });
-    await waitUntil(
-      async () => (await committedOrderIds(survivor.dataSource, f.store.id)).length >= 30,
-      30_000,
-      'orders flowing through both instances',
-    );
+    await ordersFlowing(survivor.dataSource, f.store.id);
     // Orders in flight on both instances, waiting inside their transactions when the kill comes.
     const held = await holdOrderNumbers(env.vars.DATABASE_URL, f.store.id);
     await sleep(700);

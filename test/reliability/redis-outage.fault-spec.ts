@@ -17,6 +17,7 @@ import {
   logSummary,
   summarizeLogs,
   tally,
+  observeOnce,
 } from './support';
 
 const TABLES = 6;
@@ -119,7 +120,8 @@ describe('reliability: Redis outage', () => {
     await redis?.dispose();
   });
 
-  it('keeps menus, logins, orders and the limits working while Redis is down, then goes back to it', async () => {
+  /** The outage and the recovery, run once; each test below checks one claim about what was seen. */
+  async function outage() {
     const { app, child, f, menuId } = d;
     const a = app.url;
     const b = child.url;
@@ -277,56 +279,127 @@ describe('reliability: Redis outage', () => {
       runtimeMs: Date.now() - began,
     });
 
-    expect(menus.every((m) => m.status === 200)).toBe(true);
-    expect(menus.every((m) => JSON.stringify(m.body) === JSON.stringify(warm.body))).toBe(true);
-    expect(logins.every((l) => l.status === 200)).toBe(true);
-    expect(orders.every((o) => o.status === 201)).toBe(true);
-    expect(during!.status).toBe(200);
-    expect(lockout).toEqual({
-      failures: '401,401,401,401,401',
-      sixthOnA: 429,
-      sixthOnACode: 'LOGIN_LOCKED',
-      rightPasswordOnB: 200,
+    return {
+      urls,
+      warm,
+      menus,
+      logins,
+      orders,
+      during: during!,
+      lockout,
+      limitBefore,
+      loginLimitBefore,
+      limitDuring,
+      loginLimitDuring,
+      limitAfter,
+      loginLimitAfter,
+      watches,
+      after,
+      loginAfter,
+      committed,
+      eventsBefore,
+      eventsDuring,
+      check,
+      log,
+      metrics: { before: metricsBefore, during: metricsDuring, after: metricsAfter },
+    };
+  }
+
+  const o = observeOnce(outage);
+
+  describe('while Redis is down', () => {
+    it('serves the menu from the database, the same as the cached one', () => {
+      expect(o.menus.every((m) => m.status === 200)).toBe(true);
+      expect(o.menus.every((m) => JSON.stringify(m.body) === JSON.stringify(o.warm.body))).toBe(true);
     });
-    // The limits: one budget across both instances before and after, one per instance during the outage.
-    expect(total(limitBefore)).toEqual({ passed: RATE_LIMIT, limited: 20 });
-    expect(total(loginLimitBefore)).toEqual({ passed: LOGIN_RATE_LIMIT, limited: 6 });
-    for (const url of urls) {
-      expect(limitDuring[url]).toEqual({ passed: RATE_LIMIT, limited: 10 });
-      expect(loginLimitDuring[url]).toEqual({ passed: LOGIN_RATE_LIMIT, limited: 3 });
-    }
-    expect(total(limitAfter)).toEqual({ passed: RATE_LIMIT, limited: 20 });
-    expect(total(loginLimitAfter)).toEqual({ passed: LOGIN_RATE_LIMIT, limited: 6 });
-    for (const w of watches) expect(w.sequence()).toEqual([200, 503, 200]);
-    expect(after.every((o) => o.status === 201)).toBe(true);
-    expect(loginAfter.status).toBe(200);
-    expect(committed).toHaveLength(orders.length + after.length);
-    expect(eventsBefore).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0 });
-    expect(eventsDuring).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0 });
-    expect(check).toMatchObject({
+
+    it('lets tablets and the admin log in', () => {
+      expect(o.logins.every((l) => l.status === 200)).toBe(true);
+    });
+
+    it('takes every order', () => {
+      expect(o.orders.every((x) => x.status === 201)).toBe(true);
+    });
+
+    it('opens a dashboard stream', () => {
+      expect(o.during.status).toBe(200);
+    });
+
+    it('locks a login per instance: five failures on one lock it there, not on the other', () => {
+      expect(o.lockout).toEqual({
+        failures: '401,401,401,401,401',
+        sixthOnA: 429,
+        sixthOnACode: 'LOGIN_LOCKED',
+        rightPasswordOnB: 200,
+      });
+    });
+
+    it('counts the rate limits per instance', () => {
+      for (const url of o.urls) {
+        expect(o.limitDuring[url]).toEqual({ passed: RATE_LIMIT, limited: 10 });
+        expect(o.loginLimitDuring[url]).toEqual({ passed: LOGIN_RATE_LIMIT, limited: 3 });
+      }
+    });
+  });
+
+  describe('before and after the outage', () => {
+    it('counts one rate-limit budget for a client across both instances', () => {
+      expect(total(o.limitBefore)).toEqual({ passed: RATE_LIMIT, limited: 20 });
+      expect(total(o.loginLimitBefore)).toEqual({ passed: LOGIN_RATE_LIMIT, limited: 6 });
+      expect(total(o.limitAfter)).toEqual({ passed: RATE_LIMIT, limited: 20 });
+      expect(total(o.loginLimitAfter)).toEqual({ passed: LOGIN_RATE_LIMIT, limited: 6 });
+    });
+
+    it('takes orders and logins again once Redis is back', () => {
+      expect(o.after.every((x) => x.status === 201)).toBe(true);
+      expect(o.loginAfter.status).toBe(200);
+    });
+  });
+
+  it('reports each instance not ready during the outage and ready again by itself', () => {
+    for (const w of o.watches) expect(w.sequence()).toEqual([200, 503, 200]);
+  });
+
+  it('commits every order, each whole and with one event', () => {
+    expect(o.committed).toHaveLength(o.orders.length + o.after.length);
+    expect(o.check).toMatchObject({
       ordersWithoutItems: 0,
       wrongTotals: 0,
       ordersWithoutOneEvent: 0,
       unfinishedKeys: 0,
     });
-    // Quiet: one warn line when the outage starts, one info line with its duration when it ends, no error line
-    // and no stack; each readiness 503 is an access-log line at warn.
-    expect(log.errors).toEqual([]);
-    expect(log.withStack).toBe(0);
-    expect(log.outageStarted).toHaveLength(1);
-    expect(log.outageEnded).toHaveLength(1);
-    expect(log.outageEnded[0].durationMs).toBeGreaterThan(0);
-    expect(Object.keys(log.access503ByLevel)).toEqual(['warn']);
-    // The metric, on each instance: up, down with one outage counted, up again.
-    expect(metricsBefore).toEqual([
+  });
+
+  it('delivers every order to the dashboards opened before and during the outage, once', () => {
+    expect(o.eventsBefore).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0 });
+    expect(o.eventsDuring).toMatchObject({ lost: 0, duplicated: 0, unexpected: 0 });
+  });
+
+  it('logs no error line and no stack', () => {
+    expect(o.log.errors).toEqual([]);
+    expect(o.log.withStack).toBe(0);
+  });
+
+  it('logs the outage as one warn line when it starts and one info line with its duration when it ends', () => {
+    expect(o.log.outageStarted).toHaveLength(1);
+    expect(o.log.outageEnded).toHaveLength(1);
+    expect(o.log.outageEnded[0].durationMs).toBeGreaterThan(0);
+  });
+
+  it('logs each readiness 503 as an access-log line at warn', () => {
+    expect(Object.keys(o.log.access503ByLevel)).toEqual(['warn']);
+  });
+
+  it('shows the outage in the dependency metric of each instance: up, down with one outage counted, up again', () => {
+    expect(o.metrics.before).toEqual([
       { up: 1, outages: 0 },
       { up: 1, outages: 0 },
     ]);
-    expect(metricsDuring).toEqual([
+    expect(o.metrics.during).toEqual([
       { up: 0, outages: 1 },
       { up: 0, outages: 1 },
     ]);
-    expect(metricsAfter).toEqual([
+    expect(o.metrics.after).toEqual([
       { up: 1, outages: 1 },
       { up: 1, outages: 1 },
     ]);

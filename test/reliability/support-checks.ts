@@ -112,6 +112,18 @@ export async function committedOrderIds(ds: DataSource, storeId: string): Promis
   return rows.map((r) => r.id);
 }
 
+/**
+ * Waits until at least `count` of the store's orders have committed (30 s at most): the load flows through every
+ * instance before a test breaks one.
+ */
+export async function ordersFlowing(ds: DataSource, storeId: string, count = 30): Promise<void> {
+  await waitUntil(
+    async () => (await committedOrderIds(ds, storeId)).length >= count,
+    30_000,
+    'orders flowing through both instances',
+  );
+}
+
 /** The store's committed orders, once each of `streams` has received every one of them (30 s at most). */
 export async function committedAndDelivered(
   ds: DataSource,
@@ -188,4 +200,16 @@ export class ReadinessWatch {
   firstAt(status: number | string, after: number): number | undefined {
     return this.transitions.find((t) => t.status === status && t.at >= after)?.at;
   }
+}
+
+/**
+ * Runs `scenario` (an outage and the recovery) once before the file's tests and returns what it saw, filled in
+ * by then, so that each test checks one claim about it.
+ */
+export function observeOnce<T extends object>(scenario: () => Promise<T>, timeoutMs = 180_000): T {
+  const seen = {} as T;
+  beforeAll(async () => {
+    Object.assign(seen, await scenario());
+  }, timeoutMs);
+  return seen;
 }

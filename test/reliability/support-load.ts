@@ -20,26 +20,14 @@ export interface PlaceOptions {
   timeoutMs?: number;
 }
 
-/** POST /api/v1/orders with one line; never throws. */
-export async function placeOrder(
-  baseUrl: string,
-  token: string,
-  menuId: string,
-  options: PlaceOptions = {},
-): Promise<Attempt> {
+/**
+ * One request with a timeout, recorded as the client saw it; never throws. The body is parsed as JSON when it is
+ * JSON and kept as text otherwise.
+ */
+async function attempt(url: string, init: RequestInit, timeoutMs: number): Promise<Attempt> {
   const sentAt = Date.now();
-  const headers: Record<string, string> = {
-    'Content-Type': 'application/json',
-    Authorization: `Bearer ${token}`,
-  };
-  if (options.key) headers['Idempotency-Key'] = options.key;
   try {
-    const res = await fetch(`${baseUrl}/api/v1/orders`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ items: [{ menuId, quantity: options.quantity ?? 1 }] }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 20_000),
-    });
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     const text = await res.text();
     let body: unknown = text;
     try {
@@ -47,13 +35,9 @@ export async function placeOrder(
     } catch {
       // not JSON: kept as text
     }
-    return {
-      status: res.status,
-      body,
-      replayed: res.headers.get('idempotent-replayed') === 'true',
-      sentAt,
-      ms: Date.now() - sentAt,
-    };
+    const replayed =
+      init.method === 'POST' ? { replayed: res.headers.get('idempotent-replayed') === 'true' } : {};
+    return { status: res.status, body, ...replayed, sentAt, ms: Date.now() - sentAt };
   } catch (error) {
     const e = error as Error & { cause?: { code?: string } };
     return {
@@ -64,35 +48,36 @@ export async function placeOrder(
   }
 }
 
-/** GET with a timeout; never throws. */
-export async function get(
+/** POST /api/v1/orders with one line; never throws. */
+export function placeOrder(
   baseUrl: string,
-  path: string,
-  token?: string,
-  timeoutMs = 20_000,
+  token: string,
+  menuId: string,
+  options: PlaceOptions = {},
 ): Promise<Attempt> {
-  const sentAt = Date.now();
-  try {
-    const res = await fetch(`${baseUrl}${path}`, {
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON
-    }
-    return { status: res.status, body, sentAt, ms: Date.now() - sentAt };
-  } catch (error) {
-    const e = error as Error & { cause?: { code?: string } };
-    return {
-      error: e.name === 'TimeoutError' ? 'TIMEOUT' : (e.cause?.code ?? e.message),
-      sentAt,
-      ms: Date.now() - sentAt,
-    };
-  }
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    Authorization: `Bearer ${token}`,
+  };
+  if (options.key) headers['Idempotency-Key'] = options.key;
+  return attempt(
+    `${baseUrl}/api/v1/orders`,
+    {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ items: [{ menuId, quantity: options.quantity ?? 1 }] }),
+    },
+    options.timeoutMs ?? 20_000,
+  );
+}
+
+/** GET with a timeout; never throws. */
+export function get(baseUrl: string, path: string, token?: string, timeoutMs = 20_000): Promise<Attempt> {
+  return attempt(
+    `${baseUrl}${path}`,
+    { method: 'GET', headers: token ? { Authorization: `Bearer ${token}` } : {} },
+    timeoutMs,
+  );
 }
 
 /**

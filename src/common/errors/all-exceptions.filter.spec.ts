@@ -1,5 +1,6 @@
 import { ArgumentsHost, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { createMock } from '../../../test/utils/automock';
 import type { DependencyStatus } from '../../modules/metrics/dependency-status';
 import { AllExceptionsFilter } from './all-exceptions.filter';
 import { AppError } from './app-error';
@@ -78,48 +79,62 @@ describe('AllExceptionsFilter.render', () => {
 });
 
 describe('AllExceptionsFilter.catch: what is logged', () => {
-  const answer = (filter: AllExceptionsFilter, exception: unknown) => {
+  /** The status the filter answered with. */
+  const answer = (filter: AllExceptionsFilter, exception: unknown): number => {
+    let status = 0;
     const res = {
       headersSent: false,
-      setHeader: jest.fn(),
-      getHeader: jest.fn(),
-      status: jest.fn(),
-      json: jest.fn(),
+      setHeader: () => undefined,
+      getHeader: () => undefined,
+      status: (code: number) => {
+        status = code;
+        return res;
+      },
+      json: () => undefined,
     };
-    res.status.mockReturnValue(res);
-    const host = {
-      getType: () => 'http',
-      switchToHttp: () => ({
-        getRequest: () => ({ id: 'r-1', url: '/api/v1/orders' }),
-        getResponse: () => res,
-      }),
-    } as unknown as ArgumentsHost;
+    const host = createMock<ArgumentsHost>({
+      getType: <T extends string>() => 'http' as T,
+      switchToHttp: () =>
+        createMock<ReturnType<ArgumentsHost['switchToHttp']>>({
+          getRequest: <T>() => ({ id: 'r-1', url: '/api/v1/orders' }) as T,
+          getResponse: <T>() => res as T,
+        }),
+    });
     filter.catch(exception, host);
-    return res.status.mock.calls[0][0] as number;
+    return status;
   };
-  let error: jest.SpyInstance;
+  /** Each error-level line, as the arguments it was logged with. */
+  let logged: unknown[][];
 
   beforeEach(() => {
-    error = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    logged = [];
+    jest.spyOn(Logger.prototype, 'error').mockImplementation((...args: unknown[]) => {
+      logged.push(args);
+    });
   });
   afterEach(() => jest.restoreAllMocks());
 
   it('logs a 500 at error level with its stack', () => {
     const bug = new TypeError("Cannot read properties of undefined (reading 'id')");
     expect(answer(new AllExceptionsFilter(), bug)).toBe(500);
-    expect(error).toHaveBeenCalledTimes(1);
-    expect(error.mock.calls[0][0]).toMatchObject({ requestId: 'r-1', errorCode: 'INTERNAL_ERROR' });
-    expect(error.mock.calls[0][1]).toBe(bug.stack);
+    expect(logged).toEqual([
+      [expect.objectContaining({ requestId: 'r-1', errorCode: 'INTERNAL_ERROR' }), bug.stack],
+    ]);
   });
 
   it('logs nothing for a 503, and reports a lost database to DependencyStatus', () => {
-    const dependencies = { requestFailed: jest.fn() };
-    const filter = new AllExceptionsFilter(dependencies as unknown as DependencyStatus);
+    const failures: unknown[][] = [];
+    const dependencies = createMock<DependencyStatus>({
+      requestFailed: (...args: Parameters<DependencyStatus['requestFailed']>) => {
+        failures.push(args);
+      },
+    });
+    const filter = new AllExceptionsFilter(dependencies);
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     expect(answer(filter, refused)).toBe(503);
     expect(answer(filter, new ServiceUnavailableException({ status: 'error', details: {} }))).toBe(503);
     expect(answer(filter, AppError.unavailable('login protection is unavailable'))).toBe(503);
-    expect(error).not.toHaveBeenCalled();
-    expect(dependencies.requestFailed.mock.calls).toEqual([['database', refused]]);
+    expect(logged).toEqual([]);
+    expect(failures).toEqual([['database', refused]]);
   });
 });

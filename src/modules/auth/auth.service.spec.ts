@@ -4,6 +4,7 @@ import { AuthService } from './auth.service';
 import { LoginLockoutService, MemoryLockoutStore } from './login-lockout.service';
 import type { PasswordService } from './password.service';
 import type { TokenClaims, TokenService } from './token.service';
+import { createMock } from '../../../test/utils/automock';
 
 const STORE = { id: '11111111-1111-4111-8111-111111111111', code: 'demo', name: 'Demo' };
 const ADMIN = {
@@ -35,21 +36,21 @@ describe('AuthService', () => {
       findTable: jest.fn().mockResolvedValue(TABLE),
     };
     verified = [];
-    const passwords = {
+    const passwords = createMock<PasswordService>({
       verify: (password: string, hash: string | undefined) => {
         verified.push(hash);
         return Promise.resolve(hash !== undefined && hash === `hash:${password}`);
       },
-    } as unknown as PasswordService;
+    });
     issued = [];
-    const tokens = {
+    const tokens = createMock<TokenService>({
       issue: (claims: TokenClaims) => {
         issued.push(claims);
         return Promise.resolve({ accessToken: 'signed', tokenType: 'Bearer' as const, expiresIn: 57600 });
       },
-    } as unknown as TokenService;
+    });
     service = new AuthService(
-      repository as unknown as AuthRepository,
+      createMock<AuthRepository>(repository),
       passwords,
       new LoginLockoutService(new MemoryLockoutStore()),
       tokens,

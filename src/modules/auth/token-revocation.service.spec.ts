@@ -1,5 +1,6 @@
 import type { AuthRepository, PrincipalState } from './auth.repository';
 import { LOCAL_TTL_MS, TokenRevocationService } from './token-revocation.service';
+import { createMock } from '../../../test/utils/automock';
 
 describe('TokenRevocationService (in-process cache)', () => {
   let states: Map<string, PrincipalState | null>;
@@ -19,7 +20,7 @@ describe('TokenRevocationService (in-process cache)', () => {
       reads++;
       return Promise.resolve(states.get(id) ?? null);
     };
-    const repository = { adminState: read, tableState: read } as unknown as AuthRepository;
+    const repository = createMock<AuthRepository>({ adminState: read, tableState: read });
     service = new TokenRevocationService(repository, null);
   });
   afterEach(() => jest.useRealTimers());

@@ -5,6 +5,7 @@ import { EventHub } from './event-hub';
 import type { BusEvent, StoredEvent } from './event-types';
 import type { OutboxRepository } from './outbox.repository';
 import { MAX_PENDING_BYTES, SseStream } from './sse-stream';
+import { createMock } from '../../../test/utils/automock';
 
 const STORE = '00000000-0000-4000-8000-000000000001';
 const TABLE = '00000000-0000-4000-8000-0000000000aa';
@@ -82,7 +83,7 @@ function setup(table: StoredEvent[], lastSeq = table.length) {
     lastSeqs: jest.fn(async (ids: string[]) => new Map(ids.map((id) => [id, repo.lastSeq]))),
     window: jest.fn(async () => ({ lastSeq: repo.lastSeq, oldestSeq: repo.rows[0]?.seq ?? null })),
   };
-  const hub = new EventHub(repo as unknown as OutboxRepository, { outboxPollMs: 1000 } as AppConfig);
+  const hub = new EventHub(createMock<OutboxRepository>(repo), { outboxPollMs: 1000 } as AppConfig);
   const principal = { role: 'admin' as const, storeId: STORE, adminId: 'a', exp: 9e9 };
   const stream = (p: object = principal): { res: FakeResponse; stream: SseStream } => {
     const res = new FakeResponse();

@@ -1,42 +1,101 @@
 import { AppError } from '../../common/errors';
 import type { StorePrincipal } from '../../common/auth';
 import { isCalendarDate } from './dto/history-query.dto';
-import type { HistoryRepository } from './history.repository';
+import { createMock } from '../../../test/utils/automock';
+import type { OrderSnapshot } from '../orders/dto/order.dto';
+import type { ArchivedSessionRow, HistoryRepository, InstantRange } from './history.repository';
 import { addDays, HistoryService, resolveRange, startOfDay } from './history.service';
 
 const admin: StorePrincipal = { role: 'admin', storeId: 'store-1', adminId: 'admin-1', exp: 0 };
 const TABLE = 'table-1';
 
-function repoMock(total: number | null, sessionCount = 0) {
-  const sessions = Array.from({ length: sessionCount }, (_, i) => ({
-    id: `s${i}`,
-    startedAt: new Date(Date.UTC(2026, 2, 1, 10 - i)),
-    completedAt: new Date(Date.UTC(2026, 2, 1, 12 - i)),
-    totalAmount: 1000 * (i + 1),
-  }));
-  return {
-    countSessions: jest.fn().mockResolvedValue(total),
-    findSessions: jest.fn().mockResolvedValue(sessions),
-    findOrders: jest.fn().mockResolvedValue(
-      sessions.flatMap((s, i) =>
-        [0, 1].map((n) => ({
-          id: `${s.id}-o${n}`,
+interface ArchivedSession extends ArchivedSessionRow {
+  storeId: string;
+  tableId: string;
+}
+
+/** The archive in memory, answering as HistoryRepository does (newest first, half-open ranges, null for a foreign table). */
+class ArchiveFake {
+  readonly tables = [
+    { id: TABLE, storeId: 'store-1' },
+    { id: 'table-2', storeId: 'store-2' },
+  ];
+  readonly sessions: ArchivedSession[] = [];
+  readonly orders: Array<OrderSnapshot & { storeId: string }> = [];
+
+  /** `count` sessions of TABLE, the first completed at `newest` and each next one an hour earlier, two orders each. */
+  addSessions(
+    count: number,
+    newest = new Date(Date.UTC(2026, 2, 1, 12)),
+    storeId = 'store-1',
+    tableId = TABLE,
+  ) {
+    for (let i = 0; i < count; i++) {
+      const id = `${tableId === TABLE ? '' : `${tableId}-`}s${this.sessions.length}`;
+      const completedAt = new Date(newest.getTime() - i * 3_600_000);
+      this.sessions.push({
+        id,
+        storeId,
+        tableId,
+        startedAt: new Date(completedAt.getTime() - 2 * 3_600_000),
+        completedAt,
+        totalAmount: 1000 * (i + 1),
+      });
+      for (const n of [0, 1]) {
+        this.orders.push({
+          storeId,
+          id: `${id}-o${n}`,
           orderNumber: i * 2 + n + 1,
-          tableId: TABLE,
+          tableId,
           tableNumber: 7,
-          sessionId: s.id,
+          sessionId: id,
           status: 'COMPLETED',
           items: [{ menuId: 'm1', menuName: '김밥', unitPrice: 500, quantity: n + 1 }],
           createdAt: '2026-03-01T01:00:00+09:00',
           updatedAt: new Date(Date.UTC(2026, 2, 1, 0, 30)),
-        })),
-      ),
-    ),
-  };
+        });
+      }
+    }
+    return this;
+  }
+
+  private inRange(storeId: string, tableId: string, range: InstantRange): ArchivedSession[] {
+    return this.sessions
+      .filter(
+        (s) =>
+          s.storeId === storeId &&
+          s.tableId === tableId &&
+          s.completedAt >= range.from &&
+          s.completedAt < range.until,
+      )
+      .sort((x, y) => y.completedAt.getTime() - x.completedAt.getTime() || y.id.localeCompare(x.id));
+  }
+
+  countSessions(storeId: string, tableId: string, range: InstantRange): Promise<number | null> {
+    if (!this.tables.some((t) => t.id === tableId && t.storeId === storeId)) return Promise.resolve(null);
+    return Promise.resolve(this.inRange(storeId, tableId, range).length);
+  }
+
+  findSessions(storeId: string, tableId: string, range: InstantRange, limit: number, offset: number) {
+    const page = this.inRange(storeId, tableId, range).slice(offset, offset + limit);
+    return Promise.resolve(
+      page.map(({ id, startedAt, completedAt, totalAmount }) => ({
+        id,
+        startedAt,
+        completedAt,
+        totalAmount,
+      })),
+    );
+  }
+
+  findOrders(storeId: string, sessionIds: string[]): Promise<OrderSnapshot[]> {
+    return Promise.resolve(
+      this.orders.filter((o) => o.storeId === storeId && sessionIds.includes(o.sessionId)),
+    );
+  }
 }
 
-const service = (repo: ReturnType<typeof repoMock>) =>
-  new HistoryService(repo as unknown as HistoryRepository);
+const service = (archive: ArchiveFake) => new HistoryService(createMock<HistoryRepository>(archive));
 
 describe('history date range (Asia/Seoul)', () => {
   it('starts a Seoul day at 15:00 UTC the day before', () => {
@@ -112,51 +171,58 @@ describe('HistoryService.list', () => {
   const now = new Date('2026-03-10T03:00:00Z');
 
   it('is TABLE_NOT_FOUND when the table is not the caller’s', async () => {
-    const repo = repoMock(null);
-    await expect(service(repo).list(admin, TABLE, {}, now)).rejects.toMatchObject({
+    const archive = new ArchiveFake().addSessions(2, new Date(Date.UTC(2026, 2, 9)), 'store-2', 'table-2');
+    await expect(service(archive).list(admin, 'table-2', {}, now)).rejects.toMatchObject({
       status: 404,
       code: 'TABLE_NOT_FOUND',
     });
-    expect(repo.findSessions).not.toHaveBeenCalled();
   });
 
-  it('scopes every read by the caller’s store and the resolved instants', async () => {
-    const repo = repoMock(3, 3);
-    await service(repo).list(admin, TABLE, { from: '2026-03-01', to: '2026-03-02' }, now);
-    const instants = {
-      from: new Date('2026-02-28T15:00:00.000Z'),
-      until: new Date('2026-03-02T15:00:00.000Z'),
-    };
-    expect(repo.countSessions).toHaveBeenCalledWith('store-1', TABLE, instants);
-    expect(repo.findSessions).toHaveBeenCalledWith('store-1', TABLE, instants, 20, 0);
-    expect(repo.findOrders).toHaveBeenCalledWith('store-1', ['s0', 's1', 's2']);
+  it('lists only the caller’s sessions of the table completed within the resolved days', async () => {
+    const archive = new ArchiveFake()
+      .addSessions(3, new Date('2026-03-02T14:00:00Z'))
+      // Just after the range (00:00 on 2026-03-03 in Seoul) and just before it (23:59 on 2026-02-28).
+      .addSessions(1, new Date('2026-03-02T15:00:00Z'))
+      .addSessions(1, new Date('2026-02-28T14:59:00Z'))
+      // Another store's archive of a table with the same id.
+      .addSessions(2, new Date('2026-03-01T12:00:00Z'), 'store-2');
+    const result = await service(archive).list(admin, TABLE, { from: '2026-03-01', to: '2026-03-02' }, now);
+    expect(result.items.map((s) => s.sessionId)).toEqual(['s0', 's1', 's2']);
+    expect(result.items.flatMap((s) => s.orders.map((o) => o.sessionId))).toEqual([
+      's0',
+      's0',
+      's1',
+      's1',
+      's2',
+      's2',
+    ]);
+    expect(result.pagination.totalCount).toBe(3);
   });
 
   it('pages with offset (page-1)*pageSize and reports the page count', async () => {
-    const repo = repoMock(45, 10);
-    const result = await service(repo).list(admin, TABLE, { page: 3, pageSize: 10 }, now);
-    expect(repo.findSessions).toHaveBeenCalledWith('store-1', TABLE, expect.anything(), 10, 20);
+    const archive = new ArchiveFake().addSessions(45, new Date('2026-03-09T12:00:00Z'));
+    const result = await service(archive).list(admin, TABLE, { page: 3, pageSize: 10 }, now);
+    expect(result.items.map((s) => s.sessionId)).toEqual(Array.from({ length: 10 }, (_, i) => `s${20 + i}`));
     expect(result.pagination).toEqual({ page: 3, pageSize: 10, totalCount: 45, totalPages: 5 });
   });
 
-  it('answers a page beyond the end with no items and without reading sessions', async () => {
-    const repo = repoMock(45);
-    const result = await service(repo).list(admin, TABLE, { page: 6, pageSize: 10 }, now);
+  it('answers a page beyond the end with no items', async () => {
+    const archive = new ArchiveFake().addSessions(45, new Date('2026-03-09T12:00:00Z'));
+    const result = await service(archive).list(admin, TABLE, { page: 6, pageSize: 10 }, now);
     expect(result).toEqual({
       items: [],
       pagination: { page: 6, pageSize: 10, totalCount: 45, totalPages: 5 },
     });
-    expect(repo.findSessions).not.toHaveBeenCalled();
-    expect(repo.findOrders).not.toHaveBeenCalled();
   });
 
   it('has zero pages when nothing was completed in the range', async () => {
-    const result = await service(repoMock(0)).list(admin, TABLE, {}, now);
+    const result = await service(new ArchiveFake()).list(admin, TABLE, {}, now);
     expect(result.pagination).toEqual({ page: 1, pageSize: 20, totalCount: 0, totalPages: 0 });
   });
 
   it('groups orders under their session with subtotals, totals and UTC ISO timestamps', async () => {
-    const result = await service(repoMock(2, 2)).list(admin, TABLE, {}, now);
+    const archive = new ArchiveFake().addSessions(2);
+    const result = await service(archive).list(admin, TABLE, { from: '2026-03-01', to: '2026-03-01' }, now);
     expect(result.items.map((s) => s.sessionId)).toEqual(['s0', 's1']);
     expect(result.items[0]).toMatchObject({
       startedAt: '2026-03-01T10:00:00.000Z',

@@ -32,7 +32,7 @@ describe('DependencyStatus', () => {
       redis: { url: 'redis://x' },
       rabbitmq: {},
       images: { storage: 'local' },
-    } as unknown as AppConfig;
+    } as AppConfig;
     status = new DependencyStatus(up, outages, config);
     status.onModuleInit();
   });
@@ -61,7 +61,7 @@ describe('DependencyStatus', () => {
 
   it('follows the image bucket as `storage` when the images are in S3', async () => {
     status.onApplicationShutdown();
-    const config = { redis: {}, rabbitmq: {}, images: { storage: 's3' } } as unknown as AppConfig;
+    const config = { redis: {}, rabbitmq: {}, images: { storage: 's3' } } as AppConfig;
     registry.resetMetrics();
     status = new DependencyStatus(
       registry.getSingleMetric('dep_up') as Gauge<'dependency'>,

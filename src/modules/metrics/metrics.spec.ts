@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { createMock } from '../../../test/utils/automock';
 import { routeTemplate } from './http-metrics.observer';
 import type { MetricsRepository } from './metrics.repository';
 import type { MetricsService } from './metrics.service';
@@ -25,34 +26,42 @@ describe('routeTemplate', () => {
 });
 
 describe('RuntimeMetricsSampler', () => {
+  /** What the sampler reported, as the gauges would hold it, and how many backlog queries it ran. */
   const make = (backlog: () => Promise<{ count: number; oldestAgeSeconds: number }>) => {
-    const metrics = { outboxBacklogSampled: jest.fn(), dbPoolSampled: jest.fn(), slowQuery: jest.fn() };
-    const repository = {
-      outboxBacklog: jest.fn(backlog),
-      poolStats: jest.fn(() => ({ total: 5, idle: 2, waiting: 1 })),
-    };
+    const reported: { backlog?: [number, number]; pool?: [number, number, number] } = {};
+    let backlogQueries = 0;
+    const metrics = createMock<MetricsService>({
+      outboxBacklogSampled: (count: number, oldestAgeSeconds: number) => {
+        reported.backlog = [count, oldestAgeSeconds];
+      },
+      dbPoolSampled: (total: number, idle: number, waiting: number) => {
+        reported.pool = [total, idle, waiting];
+      },
+    });
+    const repository = createMock<MetricsRepository>({
+      outboxBacklog: () => {
+        backlogQueries++;
+        return backlog();
+      },
+      poolStats: () => ({ total: 5, idle: 2, waiting: 1 }),
+    });
     const dataSource = Object.assign(new EventEmitter(), { isInitialized: true, logger: {} });
-    const sampler = new RuntimeMetricsSampler(
-      repository as unknown as MetricsRepository,
-      metrics as unknown as MetricsService,
-      dataSource as never,
-    );
-    return { sampler, metrics, repository };
+    const sampler = new RuntimeMetricsSampler(repository, metrics, dataSource as never);
+    return { sampler, reported, queries: () => backlogQueries };
   };
 
   it('samples the outbox backlog and the pool', async () => {
-    const { sampler, metrics } = make(async () => ({ count: 7, oldestAgeSeconds: 3.5 }));
+    const { sampler, reported } = make(async () => ({ count: 7, oldestAgeSeconds: 3.5 }));
     await sampler.sample();
-    expect(metrics.outboxBacklogSampled).toHaveBeenCalledWith(7, 3.5);
-    expect(metrics.dbPoolSampled).toHaveBeenCalledWith(5, 2, 1);
+    expect(reported).toEqual({ backlog: [7, 3.5], pool: [5, 2, 1] });
   });
 
   it('answers within its timeout when the database hangs, and shares one query between scrapes', async () => {
-    const { sampler, metrics, repository } = make(() => new Promise(() => undefined));
+    const { sampler, reported, queries } = make(() => new Promise(() => undefined));
     const started = Date.now();
     await Promise.all([sampler.sample(), sampler.sample()]);
     expect(Date.now() - started).toBeLessThan(SAMPLE_TIMEOUT_MS + 500);
-    expect(repository.outboxBacklog).toHaveBeenCalledTimes(1);
-    expect(metrics.outboxBacklogSampled).not.toHaveBeenCalled();
+    expect(queries()).toBe(1);
+    expect(reported.backlog).toBeUndefined();
   });
 });

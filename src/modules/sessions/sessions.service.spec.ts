@@ -1,3 +1,5 @@
+import { createMock } from '../../../test/utils/automock';
+import { OutboxFake, TransactionFake } from '../../../test/utils/fakes';
 import type { AdminPrincipal } from '../../common/auth';
 import { AppError } from '../../common/errors';
 import type { TransactionService } from '../../database/transaction.service';
@@ -12,52 +14,83 @@ import { SessionsService } from './sessions.service';
 import { TablesService } from './tables.service';
 
 const admin: AdminPrincipal = { role: 'admin', storeId: 'store-1', adminId: 'admin-1', exp: 9e9 };
-const em = { marker: 'em' };
-const tx = {
-  run: jest.fn((work: (m: unknown) => Promise<unknown>) => work(em)),
-} as unknown as TransactionService;
-
 function order(id: string, tableId: string) {
   return { id, tableId, orderNumber: 1, status: 'PENDING', items: [], totalAmount: 1000 };
 }
 
-function sessions(
-  repo: Partial<Record<keyof SessionsRepository, jest.Mock>>,
-  calls: Partial<Record<keyof StaffCallsRepository, jest.Mock>> = {},
-) {
-  const outbox = { append: jest.fn().mockResolvedValue({ id: 1, eventId: 1 }), committed: jest.fn() };
-  const metrics = { tableCompleted: jest.fn() };
-  const staffCalls = {
-    ofStore: jest.fn().mockResolvedValue([]),
-    resolveOpenOfTable: jest.fn().mockResolvedValue([]),
-    ...calls,
-  };
-  const staffCallEvents = { announceResolved: jest.fn().mockResolvedValue(undefined) };
+/**
+ * SessionsService against a repository whose reads are set per test, with what it writes kept: the archived
+ * sessions, the events (the staff calls' announcements included, as StaffCallsService appends them), the calls
+ * resolved and the tables completed.
+ */
+function sessions() {
+  const tx = new TransactionFake();
+  const outbox = new OutboxFake(tx);
+  const archived: unknown[] = [];
+  const counted = { completed: 0 };
+  const repo = createMock<SessionsRepository>({
+    archiveSession: (_em, session) => {
+      archived.push(session);
+      return Promise.resolve(archiveResult);
+    },
+  });
+  let archiveResult = { completedAt: new Date(), orderCount: 0, totalAmount: 0 };
+  const openCalls: Array<{ id: string; tableId: string; status: string }> = [];
+  const staffCalls = createMock<StaffCallsRepository>({
+    ofStore: () => Promise.resolve([]),
+    resolveOpenOfTable: (_em, _storeId, tableId) => {
+      const resolved = openCalls.filter((c) => c.tableId === tableId);
+      for (const c of resolved) c.status = 'RESOLVED';
+      return Promise.resolve(resolved as never[]);
+    },
+  });
+  const staffCallEvents = createMock<StaffCallsService>({
+    announceResolved: async (em, storeId, calls) => {
+      for (const call of calls) {
+        await outbox.append(em, {
+          storeId,
+          type: 'staff_call_resolved',
+          tableId: call.tableId,
+          data: { call },
+        });
+      }
+    },
+  });
   const service = new SessionsService(
-    repo as unknown as SessionsRepository,
-    tx,
-    outbox as unknown as OutboxService,
-    metrics as unknown as MetricsService,
-    staffCalls as unknown as StaffCallsRepository,
-    staffCallEvents as unknown as StaffCallsService,
+    repo,
+    createMock<TransactionService>(tx),
+    createMock<OutboxService>(outbox),
+    createMock<MetricsService>({
+      tableCompleted: () => {
+        counted.completed++;
+      },
+    }),
+    staffCalls,
+    staffCallEvents,
   );
-  return { service, outbox, metrics, staffCalls, staffCallEvents };
+  return {
+    service,
+    repo,
+    staffCalls,
+    outbox,
+    archived,
+    counted,
+    openCalls,
+    archives: (result: typeof archiveResult) => (archiveResult = result),
+  };
 }
 
 describe('SessionsService', () => {
   it('builds the dashboard from three queries: each table with its session (or null), recent orders and open calls', async () => {
     const call = { id: 'c1', tableId: 't2', reason: 'WATER', status: 'OPEN' };
     const startedAt = new Date('2026-11-21T09:00:00Z');
-    const { service } = sessions(
-      {
-        dashboardTables: jest.fn().mockResolvedValue([
-          { id: 't1', number: '1', sessionId: 's1', startedAt, totalAmount: '24000', orderCount: '2' },
-          { id: 't2', number: 2, sessionId: null, startedAt: null, totalAmount: null, orderCount: null },
-        ]),
-        recentOrders: jest.fn().mockResolvedValue([order('o2', 't1'), order('o1', 't1')]),
-      },
-      { ofStore: jest.fn().mockResolvedValue([call]) },
-    );
+    const { service, repo, staffCalls } = sessions();
+    repo.dashboardTables.mockResolvedValue([
+      { id: 't1', number: '1', sessionId: 's1', startedAt, totalAmount: '24000', orderCount: '2' },
+      { id: 't2', number: 2, sessionId: null, startedAt: null, totalAmount: null, orderCount: null },
+    ] as never);
+    repo.recentOrders.mockResolvedValue([order('o2', 't1'), order('o1', 't1')] as never);
+    staffCalls.ofStore.mockResolvedValue([call] as never);
     const tables = await service.dashboard(admin);
     expect(tables).toEqual([
       {
@@ -74,12 +107,10 @@ describe('SessionsService', () => {
   it('completes the active session: archives it, writes table_reset, and announces it only after commit', async () => {
     const startedAt = new Date('2026-11-21T09:00:00Z');
     const completedAt = new Date('2026-11-21T11:00:00Z');
-    const archiveSession = jest.fn().mockResolvedValue({ completedAt, orderCount: 3, totalAmount: 31000 });
-    const { service, outbox, metrics } = sessions({
-      findTable: jest.fn().mockResolvedValue({ number: 4 }),
-      lockActiveSession: jest.fn().mockResolvedValue({ id: 's1', startedAt }),
-      archiveSession,
-    });
+    const { service, repo, outbox, archived, counted, archives } = sessions();
+    repo.findTable.mockResolvedValue({ number: 4 });
+    repo.lockActiveSession.mockResolvedValue({ id: 's1', startedAt });
+    archives({ completedAt, orderCount: 3, totalAmount: 31000 });
     const result = await service.complete(admin, 't1');
     expect(result).toEqual({
       sessionId: 's1',
@@ -89,103 +120,105 @@ describe('SessionsService', () => {
       orderCount: 3,
       totalAmount: 31000,
     });
-    expect(archiveSession).toHaveBeenCalledWith(em, {
-      id: 's1',
-      storeId: 'store-1',
-      tableId: 't1',
-      tableNumber: 4,
-      startedAt,
-    });
-    expect(outbox.append).toHaveBeenCalledWith(em, {
-      storeId: 'store-1',
-      type: 'table_reset',
-      tableId: 't1',
-      data: { sessionId: 's1', completedAt: '2026-11-21T11:00:00.000Z' },
-    });
-    expect(outbox.committed).toHaveBeenCalledTimes(1);
-    expect(metrics.tableCompleted).toHaveBeenCalledTimes(1);
+    expect(archived).toEqual([{ id: 's1', storeId: 'store-1', tableId: 't1', tableNumber: 4, startedAt }]);
+    expect(outbox.events).toEqual([
+      {
+        storeId: 'store-1',
+        type: 'table_reset',
+        tableId: 't1',
+        data: { sessionId: 's1', completedAt: '2026-11-21T11:00:00.000Z' },
+        inTransaction: true,
+      },
+    ]);
+    expect(outbox.signals).toEqual([1]);
+    expect(counted.completed).toBe(1);
   });
 
   it('resolves the table’s open staff calls in the completing transaction, announced before table_reset', async () => {
     const startedAt = new Date('2026-11-21T09:00:00Z');
-    const completedAt = new Date('2026-11-21T11:00:00Z');
-    const resolved = [{ id: 'c1', tableId: 't1', status: 'RESOLVED' }];
-    const { service, outbox, staffCalls, staffCallEvents } = sessions(
-      {
-        findTable: jest.fn().mockResolvedValue({ number: 4 }),
-        lockActiveSession: jest.fn().mockResolvedValue({ id: 's1', startedAt }),
-        archiveSession: jest.fn().mockResolvedValue({ completedAt, orderCount: 0, totalAmount: 0 }),
-      },
-      { resolveOpenOfTable: jest.fn().mockResolvedValue(resolved) },
-    );
+    const { service, repo, outbox, openCalls } = sessions();
+    openCalls.push({ id: 'c1', tableId: 't1', status: 'OPEN' }, { id: 'c2', tableId: 't2', status: 'OPEN' });
+    repo.findTable.mockResolvedValue({ number: 4 });
+    repo.lockActiveSession.mockResolvedValue({ id: 's1', startedAt });
     await service.complete(admin, 't1');
-    expect(staffCalls.resolveOpenOfTable).toHaveBeenCalledWith(em, 'store-1', 't1', 'admin-1');
-    expect(staffCallEvents.announceResolved).toHaveBeenCalledWith(em, 'store-1', resolved);
-    expect(staffCallEvents.announceResolved.mock.invocationCallOrder[0]).toBeLessThan(
-      outbox.append.mock.invocationCallOrder[0],
-    );
+    expect(openCalls.map((c) => c.status)).toEqual(['RESOLVED', 'OPEN']);
+    expect(outbox.events.map((e) => [e.type, e.inTransaction])).toEqual([
+      ['staff_call_resolved', true],
+      ['table_reset', true],
+    ]);
+    expect(outbox.events[0].data).toEqual({ call: { id: 'c1', tableId: 't1', status: 'RESOLVED' } });
   });
 
   it('answers 404 for a table of another store and 409 NO_ACTIVE_SESSION for an idle table, writing nothing', async () => {
-    const missing = sessions({ findTable: jest.fn().mockResolvedValue(undefined) });
+    const missing = sessions();
+    missing.repo.findTable.mockResolvedValue(undefined);
     await expect(missing.service.complete(admin, 't9')).rejects.toMatchObject({
       status: 404,
       code: 'TABLE_NOT_FOUND',
     });
-    const idle = sessions({
-      findTable: jest.fn().mockResolvedValue({ number: 1 }),
-      lockActiveSession: jest.fn().mockResolvedValue(undefined),
-    });
+    const idle = sessions();
+    idle.repo.findTable.mockResolvedValue({ number: 1 });
+    idle.repo.lockActiveSession.mockResolvedValue(undefined);
     await expect(idle.service.complete(admin, 't1')).rejects.toMatchObject({
       status: 409,
       code: 'NO_ACTIVE_SESSION',
     });
     for (const s of [missing, idle]) {
-      expect(s.outbox.append).not.toHaveBeenCalled();
-      expect(s.outbox.committed).not.toHaveBeenCalled();
-      expect(s.metrics.tableCompleted).not.toHaveBeenCalled();
+      expect(s.archived).toEqual([]);
+      expect(s.outbox.events).toEqual([]);
+      expect(s.outbox.signals).toEqual([]);
+      expect(s.counted.completed).toBe(0);
     }
   });
 });
 
 describe('TablesService', () => {
-  function tables(repo: Partial<Record<keyof SessionsRepository, jest.Mock>>) {
-    const revocation = { forget: jest.fn().mockResolvedValue(undefined) };
-    const passwords = { hash: jest.fn().mockResolvedValue('hash') };
+  /** The service with the tokens it forgot and the tables it deleted. */
+  function tables() {
+    const forgotten: string[] = [];
+    const deleted: string[] = [];
+    const repo = createMock<SessionsRepository>({
+      deleteTable: (_em, tableId) => {
+        deleted.push(tableId);
+        return Promise.resolve();
+      },
+    });
     const service = new TablesService(
-      repo as unknown as SessionsRepository,
-      tx,
-      passwords as unknown as PasswordService,
-      revocation as unknown as TokenRevocationService,
+      repo,
+      createMock<TransactionService>(new TransactionFake()),
+      createMock<PasswordService>({ hash: () => Promise.resolve('hash') }),
+      createMock<TokenRevocationService>({
+        forget: (kind: string, id: string) => {
+          forgotten.push(`${kind}:${id}`);
+          return Promise.resolve();
+        },
+      }),
     );
-    return { service, revocation, passwords };
+    return { service, repo, forgotten, deleted };
   }
 
   it('changing the password logs the tablet out (forgets its cached token version)', async () => {
-    const { service, revocation } = tables({
-      changePassword: jest.fn().mockResolvedValue({ id: 't1', number: 3 }),
-    });
+    const { service, repo, forgotten } = tables();
+    repo.changePassword.mockResolvedValue({ id: 't1', number: 3 });
     await expect(service.changePassword(admin, 't1', 'new-pass')).resolves.toEqual({ id: 't1', number: 3 });
-    expect(revocation.forget).toHaveBeenCalledWith('table', 't1');
+    expect(forgotten).toEqual(['table:t1']);
   });
 
   it('a foreign or unknown table is 404 and revokes nothing', async () => {
-    const { service, revocation } = tables({ changePassword: jest.fn().mockResolvedValue(undefined) });
+    const { service, repo, forgotten } = tables();
+    repo.changePassword.mockResolvedValue(undefined);
     await expect(service.changePassword(admin, 'tX', 'new-pass')).rejects.toBeInstanceOf(AppError);
-    expect(revocation.forget).not.toHaveBeenCalled();
+    expect(forgotten).toEqual([]);
   });
 
   it('refuses to delete a table with an active session', async () => {
-    const deleteTable = jest.fn();
-    const { service } = tables({
-      lockTable: jest.fn().mockResolvedValue({ number: 1 }),
-      hasActiveSession: jest.fn().mockResolvedValue(true),
-      deleteTable,
-    });
+    const { service, repo, deleted } = tables();
+    repo.lockTable.mockResolvedValue({ number: 1 });
+    repo.hasActiveSession.mockResolvedValue(true);
     await expect(service.delete(admin, 't1')).rejects.toMatchObject({
       status: 409,
       code: 'TABLE_HAS_ACTIVE_SESSION',
     });
-    expect(deleteTable).not.toHaveBeenCalled();
+    expect(deleted).toEqual([]);
   });
 });
