@@ -12,7 +12,7 @@ import { AppConfig, loadConfig } from '../../src/config';
 import { buildOpenApiDocument } from '../../src/swagger';
 import { OpenApiResponseValidator } from './openapi-validator';
 import { createBucket, deleteBucket, S3_ENDPOINT } from './s3';
-import { createTestDatabase, PG_ADMIN_URL } from './test-database';
+import { createTestDatabase, PG_ADMIN_URL, pgliteTemplate } from './test-database';
 
 /** True under `npm run test:services`: real PostgreSQL, Redis and RabbitMQ instead of the embedded defaults. */
 export const SERVICES = process.env.TEST_SERVICES === '1';
@@ -66,6 +66,9 @@ export async function createTestEnv(
   };
   let database: { url: string; drop(): Promise<void> } | undefined;
   let bucket: string | undefined;
+  if (!SERVICES && migrated) {
+    fs.cpSync(await pgliteTemplate(), path.join(dataDir, 'pgdata'), { recursive: true });
+  }
   if (SERVICES) {
     database = await createTestDatabase({ adminUrl: postgresAdminUrl, migrated });
     vars.DATABASE_URL = database.url;

@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
+import { createPgliteDriver } from '../../src/database/pglite-pool';
 
 /** The PostgreSQL server of the services suite, as its superuser (TEST_DATABASE_URL overrides it). */
 export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -15,11 +17,48 @@ const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
  * migration names a new template, which the next run builds.
  */
 export function templateName(): string {
+  return `table_order_tmpl_${migrationsHash()}`;
+}
+
+function migrationsHash(): string {
   const hash = createHash('sha1');
   for (const file of fs.readdirSync(MIGRATIONS_DIR).sort()) {
     hash.update(file).update(fs.readFileSync(path.join(MIGRATIONS_DIR, file)));
   }
-  return `table_order_tmpl_${hash.digest('hex').slice(0, 12)}`;
+  return hash.digest('hex').slice(0, 12);
+}
+
+/**
+ * The embedded suite's template: a PGlite data directory migrated once per change of migrations/ (in the system's
+ * temporary directory, named by their hash), which each test environment copies as its DATA_DIR/pgdata. Creating
+ * and migrating a PGlite database took about 3 s per app start; a copy, under one. Built aside and renamed into
+ * place, so a worker never copies a half-built one (two workers building at once: the second rename loses, and
+ * its copy is removed).
+ */
+export async function pgliteTemplate(): Promise<string> {
+  const dir = path.join(os.tmpdir(), `table-order-pglite-${migrationsHash()}`);
+  if (fs.existsSync(dir)) return dir;
+  const building = `${dir}.building-${process.pid}-${randomBytes(3).toString('hex')}`;
+  fs.mkdirSync(building, { recursive: true });
+  const ds = new DataSource({
+    type: 'postgres',
+    driver: createPgliteDriver(building),
+    migrations: MIGRATIONS,
+    migrationsTransactionMode: 'each',
+    installExtensions: false,
+  });
+  await ds.initialize();
+  try {
+    await ds.runMigrations();
+  } finally {
+    await ds.destroy();
+  }
+  try {
+    fs.renameSync(building, dir);
+  } catch {
+    fs.rmSync(building, { recursive: true, force: true });
+  }
+  return dir;
 }
 
 export async function withAdminClient<T>(adminUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
