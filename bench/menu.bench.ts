@@ -42,6 +42,7 @@ const REDIS_URL = process.env.BENCH_REDIS_URL;
 interface Measured extends Figures {
   peak: number;
   cpuUs: number;
+  systemUs: number;
 }
 
 async function run(label: string, server: Server, tokens: string[], app = false): Promise<Measured> {
@@ -72,7 +73,7 @@ async function run(label: string, server: Server, tokens: string[], app = false)
   console.log(
     `${label.padEnd(34)} ${fmt(figures.rps, 0).padStart(7)} req/s  p50=${figures.p50} ms  p99=${figures.p99} ms` +
       `  total=${figures.requests}  non2xx=${figures.non2xx}  errors=${figures.errors}  peak RSS ${fmt(mib(peak), 0)} MiB` +
-      `  CPU ${fmt(figures.cpuUs, 0)} µs/request`,
+      `  CPU ${fmt(figures.cpuUs, 0)} µs/request (system ${fmt(figures.systemUs, 0)})`,
   );
   return { ...figures, peak };
 }

@@ -114,24 +114,30 @@ export function memoryOf(pid: number): Memory {
  * NaN elsewhere. Read before and after a run, it gives the CPU a request costs a server, which the wall-clock
  * profile cannot (it also counts the time the thread waited for a core).
  */
-export function cpuSecondsOf(pid: number): number {
+export function cpuSecondsOf(pid: number): { user: number; system: number } {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
   } catch {
-    return NaN;
+    return { user: NaN, system: NaN };
   }
 }
 
-/** Runs `load` and adds the server's CPU time per request over it, in microseconds. */
+/** Runs `load` and adds the server's CPU time per request over it (user + system, and system alone), in µs. */
 export async function withCpu<T extends Figures>(
   pid: number,
   load: () => Promise<T>,
-): Promise<T & { cpuUs: number }> {
+): Promise<T & { cpuUs: number; systemUs: number }> {
   const before = cpuSecondsOf(pid);
   const figures = await load();
-  return { ...figures, cpuUs: ((cpuSecondsOf(pid) - before) * 1e6) / Math.max(1, figures.requests) };
+  const after = cpuSecondsOf(pid);
+  const per = (seconds: number) => (seconds * 1e6) / Math.max(1, figures.requests);
+  return {
+    ...figures,
+    cpuUs: per(after.user - before.user + after.system - before.system),
+    systemUs: per(after.system - before.system),
+  };
 }
 
 /**

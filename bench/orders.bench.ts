@@ -46,8 +46,17 @@ const CASES = (process.env.BENCH_CASES ?? 'plain,options').split(',') as Case[];
 type Case = 'plain' | 'options';
 /** Per store: menus 0-5 have no option groups; menus 6-11 list a required and an optional group. */
 const PLAIN_MENUS = 6;
-const NONE: Measured = { requests: 0, rps: NaN, p50: NaN, p99: NaN, errors: 0, non2xx: 0, cpuUs: NaN };
-type Measured = Figures & { cpuUs: number };
+const NONE: Measured = {
+  requests: 0,
+  rps: NaN,
+  p50: NaN,
+  p99: NaN,
+  errors: 0,
+  non2xx: 0,
+  cpuUs: NaN,
+  systemUs: NaN,
+};
+type Measured = Figures & { cpuUs: number; systemUs: number };
 
 interface Caller {
   token: string;
@@ -239,6 +248,11 @@ async function main(): Promise<void> {
       `\nrows written: ${counts.orders} orders, ${counts.events} events, ${counts.keys} idempotency keys ` +
         `(${sent} measured requests plus warm-ups)`,
     );
+    for (const r of rows) {
+      console.log(
+        `server CPU per request, ${r.kind} ${r.c} connections: raw ${fmt(r.raw.cpuUs, 0)} µs (system ${fmt(r.raw.systemUs, 0)}), app ${fmt(r.app.cpuUs, 0)} µs (system ${fmt(r.app.systemUs, 0)})`,
+      );
+    }
     console.log('latencies in ms (autocannon); figures are printed, never asserted');
     emitResult({
       bench: 'orders',
@@ -265,7 +279,10 @@ async function main(): Promise<void> {
       notes: [
         `rows written: ${counts.orders} orders, ${counts.events} events, ${counts.keys} idempotency keys`,
         `server CPU per request (raw / app): ${rows
-          .map((r) => `${r.kind} ${r.c} connections ${fmt(r.raw.cpuUs, 0)} / ${fmt(r.app.cpuUs, 0)} µs`)
+          .map(
+            (r) =>
+              `${r.kind} ${r.c} connections ${fmt(r.raw.cpuUs, 0)} / ${fmt(r.app.cpuUs, 0)} µs (system ${fmt(r.raw.systemUs, 0)} / ${fmt(r.app.systemUs, 0)})`,
+          )
           .join('; ')}`,
       ],
     });
