@@ -18,6 +18,7 @@
  * Local image storage in the benchmark database's DATA_DIR. Figures are printed, never asserted.
  */
 import { fork } from 'node:child_process';
+import * as os from 'node:os';
 import sharp from 'sharp';
 import {
   adminLogin,
@@ -229,6 +230,8 @@ async function startUploader(app: Server, token: string, menus: string[]) {
 
 /** The child side: PARALLEL_UPLOADS loops, each uploading to its own menu without pause from start to stop. */
 function uploaderMain(): void {
+  // It stands for a browser on another machine: on this one it takes the CPU the service and the reads leave.
+  os.setPriority(10);
   let setup: Extract<UploaderCommand, { type: 'setup' }>;
   let photo: Buffer;
   let running = false;

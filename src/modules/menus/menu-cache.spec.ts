@@ -83,6 +83,69 @@ describe('MenuCache', () => {
   });
 });
 
+/** A store across the network, as the Redis one: each getMany is one round trip, counted. */
+class RemoteStore {
+  roundTrips = 0;
+  private readonly entries = new Map<string, unknown>();
+  get(key: string): Promise<unknown> {
+    return Promise.resolve(this.entries.get(key));
+  }
+  getMany(keys: string[]): Promise<unknown[]> {
+    this.roundTrips++;
+    return Promise.resolve(keys.map((key) => this.entries.get(key)));
+  }
+  set(key: string, value: unknown): Promise<void> {
+    this.entries.set(key, value);
+    return Promise.resolve();
+  }
+  delete(key: string): Promise<boolean> {
+    return Promise.resolve(this.entries.delete(key));
+  }
+  clear(): Promise<void> {
+    this.entries.clear();
+    return Promise.resolve();
+  }
+}
+
+describe('MenuCache on a remote store', () => {
+  let remote: RemoteStore;
+  let cache: MenuCache;
+
+  beforeEach(() => {
+    remote = new RemoteStore();
+    const metrics = createMock<MetricsService>();
+    cache = new MenuCache(createMock<Cache>({ stores: [new Keyv({ store: remote })] }), metrics);
+  });
+  afterEach(() => cache.onModuleDestroy());
+
+  it('reads of one store arriving in the same turn share one round trip; other stores and later reads do not', async () => {
+    await cache.getOrLoad('s1', async () => 'one');
+    await cache.getOrLoad('s2', async () => 'two');
+    remote.roundTrips = 0;
+    const together = await Promise.all([
+      cache.getOrLoad('s1', async () => 'not loaded'),
+      cache.getOrLoad('s1', async () => 'not loaded'),
+      cache.getOrLoad('s1', async () => 'not loaded'),
+      cache.getOrLoad('s2', async () => 'not loaded'),
+    ]);
+    expect(together).toEqual(['one', 'one', 'one', 'two']);
+    expect(remote.roundTrips).toBe(2);
+    await cache.getOrLoad('s1', async () => 'not loaded');
+    expect(remote.roundTrips).toBe(3);
+  });
+
+  it('a read arriving after an invalidation never shares a lookup sent before it', async () => {
+    await cache.getOrLoad('s1', async () => 'old');
+    const before = cache.getOrLoad('s1', async () => 'not loaded');
+    // The lookup of `before` is sent once this turn ends; the change commits and invalidates after that.
+    await new Promise((resolve) => setImmediate(resolve));
+    await cache.invalidate('s1');
+    const after = cache.getOrLoad('s1', async () => 'new');
+    expect(await before).toBe('old');
+    expect(await after).toBe('new');
+  });
+});
+
 describe('detectImageType', () => {
   it.each([
     ['ffd8ffe000104a464946', 'jpg'],

@@ -61,6 +61,10 @@ export class MenuCache implements OnModuleDestroy {
   private readonly pending = new Set<string>();
   private retryTimer?: NodeJS.Timeout;
   private degraded = false;
+  /** Per store, the lookup about to be sent, which every read arriving until then shares. */
+  private readonly batches = new Map<string, Promise<[CachedMenu | undefined, string | undefined]>>();
+  /** A store across the network (Redis): lookups are shared; an in-process one answers at once. */
+  private readonly remote: boolean;
 
   constructor(
     // cache-manager's own get/mget swallow store errors (they return "not found"); the store itself throws them,
@@ -69,6 +73,7 @@ export class MenuCache implements OnModuleDestroy {
     private readonly metrics: MetricsService,
   ) {
     this.store = cache.stores[0];
+    this.remote = !(this.store.store instanceof Map);
   }
 
   // The Redis connection is RedisModule's, closed at application shutdown; only the retry timer is ours.
@@ -89,10 +94,7 @@ export class MenuCache implements OnModuleDestroy {
     let generation: string | null | undefined;
     if (!this.pending.has(storeId)) {
       try {
-        const [entry, current] = (await bounded(this.store.getMany([keys.value, keys.generation]))) as [
-          CachedMenu | undefined,
-          string | undefined,
-        ];
+        const [entry, current] = await this.lookup(storeId);
         this.succeeded();
         if (entry && entry.generation === (current ?? null)) {
           this.metrics.cacheRequest('menu', 'hit');
@@ -114,6 +116,30 @@ export class MenuCache implements OnModuleDestroy {
       );
     }
     return body;
+  }
+
+  /**
+   * The entry and the generation of a store, in one round trip. On Redis, the reads of one store that arrive in the
+   * same turn of the event loop share one lookup, sent once that turn is over: under load that is one round trip
+   * for many requests instead of one each. Every read sharing it arrived before it was sent, so each still sees
+   * every change committed (and invalidated) before the read arrived.
+   */
+  private lookup(storeId: string): Promise<[CachedMenu | undefined, string | undefined]> {
+    const keys = this.keys(storeId);
+    const fetch = () =>
+      bounded(this.store.getMany([keys.value, keys.generation])) as Promise<
+        [CachedMenu | undefined, string | undefined]
+      >;
+    if (!this.remote) return fetch();
+    let batch = this.batches.get(storeId);
+    if (!batch) {
+      batch = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        this.batches.delete(storeId);
+        return fetch();
+      });
+      this.batches.set(storeId, batch);
+    }
+    return batch;
   }
 
   /** Call after every committed change to the store's categories or menus. */
