@@ -1,5 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { NewOutboxEvent } from '../../src/modules/events/event-types';
+import type { MetricsService } from '../../src/modules/metrics/metrics.service';
+import { createMock } from './automock';
 
 /**
  * TransactionService in memory: runs the work at once on one manager and counts what committed (the work
@@ -49,4 +51,18 @@ export class OutboxFake {
   committed(): void {
     this.signals.push(this.tx.commits);
   }
+}
+
+/** The order metrics as the counters would hold them. */
+export function orderMetricsFake() {
+  const counted = { created: 0, statusChanges: [] as string[] };
+  const metrics = createMock<MetricsService>({
+    orderCreated: () => {
+      counted.created++;
+    },
+    orderStatusChanged: (status: string) => {
+      counted.statusChanges.push(status);
+    },
+  });
+  return { metrics, counted };
 }

@@ -28,6 +28,23 @@ function migrationsHash(): string {
   return hash.digest('hex').slice(0, 12);
 }
 
+/** Runs every migration on a database (PostgreSQL by `url`, PGlite by `driver`), as the application does at start. */
+async function migrate(target: { url: string } | { driver: object }): Promise<void> {
+  const ds = new DataSource({
+    type: 'postgres',
+    ...target,
+    migrations: MIGRATIONS,
+    migrationsTransactionMode: 'each',
+    installExtensions: false,
+  });
+  await ds.initialize();
+  try {
+    await ds.runMigrations();
+  } finally {
+    await ds.destroy();
+  }
+}
+
 /**
  * The embedded suite's template: a PGlite data directory migrated once per change of migrations/ (in the system's
  * temporary directory, named by their hash), which each test environment copies as its DATA_DIR/pgdata. Creating
@@ -40,19 +57,7 @@ export async function pgliteTemplate(): Promise<string> {
   if (fs.existsSync(dir)) return dir;
   const building = `${dir}.building-${process.pid}-${randomBytes(3).toString('hex')}`;
   fs.mkdirSync(building, { recursive: true });
-  const ds = new DataSource({
-    type: 'postgres',
-    driver: createPgliteDriver(building),
-    migrations: MIGRATIONS,
-    migrationsTransactionMode: 'each',
-    installExtensions: false,
-  });
-  await ds.initialize();
-  try {
-    await ds.runMigrations();
-  } finally {
-    await ds.destroy();
-  }
+  await migrate({ driver: createPgliteDriver(building) });
   try {
     fs.renameSync(building, dir);
   } catch {
@@ -91,19 +96,7 @@ export async function ensureTemplate(adminUrl = PG_ADMIN_URL): Promise<string> {
       const building = `${name}_building`;
       await c.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
       await c.query(`CREATE DATABASE ${building}`);
-      const ds = new DataSource({
-        type: 'postgres',
-        url: databaseUrl(adminUrl, building),
-        migrations: MIGRATIONS,
-        migrationsTransactionMode: 'each',
-        installExtensions: false,
-      });
-      await ds.initialize();
-      try {
-        await ds.runMigrations();
-      } finally {
-        await ds.destroy();
-      }
+      await migrate({ url: databaseUrl(adminUrl, building) });
       await c.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
     } finally {
       await c.query(`SELECT pg_advisory_unlock(hashtext('table-order test template'))`);

@@ -74,29 +74,16 @@ export class MenuViewService {
       ]),
     );
     for (const row of menus) {
+      // The admin DTO less what tablets are not shown, plus the groups themselves, in this key order.
       const {
-        id,
-        name,
-        description,
-        price,
-        imageUrl,
-        thumbnailUrl,
-        isAvailable,
-        displayOrder,
+        categoryId: _c,
         optionGroupIds,
+        createdAt: _a,
+        updatedAt: _u,
+        ...item
       } = toMenuDto(row, this.menus.imageUrl);
       const optionGroups = optionGroupIds.flatMap((groupId) => groupsById.get(groupId) ?? []);
-      byCategory.get(row.categoryId)?.items.push({
-        id,
-        name,
-        description,
-        price,
-        imageUrl,
-        thumbnailUrl,
-        isAvailable,
-        displayOrder,
-        optionGroups,
-      });
+      byCategory.get(row.categoryId)?.items.push({ ...item, optionGroups });
     }
     return { categories: [...byCategory.values()].filter((c) => c.items.length > 0) };
   }
