@@ -42,8 +42,9 @@ export class MenuViewController {
     @CurrentPrincipal() p: StorePrincipal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<string> {
-    const { json, etag } = await this.view.menuBody(p.storeId);
-    // Express would hash the body for its ETag on every response; the body's own is computed once per version.
+    // Express would hash the body for its ETag on every response: its own function, once per body version.
+    const etagFn = res.app.get('etag fn') as (body: string, encoding: BufferEncoding) => string;
+    const { json, etag } = await this.view.menuBody(p.storeId, (text) => etagFn(text, 'utf8'));
     res.setHeader('ETag', etag);
     return json;
   }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { toMenuDto } from './dto/menu.dto';
 import { toOptionGroupDto } from './dto/option-group.dto';
@@ -8,12 +7,6 @@ import { MenusRepository } from './menus.repository';
 import { MenusService } from './menus.service';
 
 const MAX_REMEMBERED_ETAGS = 1000;
-
-/** The `etag` package's weak ETag of a text, as Express sets it: `W/"<byte length, hex>-<SHA-1, base64, 27>"`. */
-export function weakEtag(text: string): string {
-  const hash = createHash('sha1').update(text, 'utf8').digest('base64').substring(0, 27);
-  return `W/"${Buffer.byteLength(text, 'utf8').toString(16)}-${hash}"`;
-}
 
 /** GET /api/v1/menu: what tablets show, served from the cache (cache-aside, see MenuCache). */
 @Injectable()
@@ -33,14 +26,14 @@ export class MenuViewService {
   }
 
   /**
-   * The body and its ETag, the one Express would compute (weak, length and SHA-1 of the text), hashed only when
-   * the store's body changed: comparing the text to the last one is far cheaper than hashing it.
+   * The body and its ETag by `etagOf` (the controller passes Express's own), computed only when the store's body
+   * changed: comparing the text to the last one is far cheaper than hashing it.
    */
-  async menuBody(storeId: string): Promise<{ json: string; etag: string }> {
+  async menuBody(storeId: string, etagOf: (text: string) => string): Promise<{ json: string; etag: string }> {
     const json = await this.menuJson(storeId);
     const known = this.etags.get(storeId);
     if (known?.json === json) return known;
-    const fresh = { json, etag: weakEtag(json) };
+    const fresh = { json, etag: etagOf(json) };
     if (!known && this.etags.size >= MAX_REMEMBERED_ETAGS) {
       this.etags.delete(this.etags.keys().next().value as string);
     }
