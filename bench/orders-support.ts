@@ -3,7 +3,7 @@
  * afterwards), servers started as child processes so that the load generator never shares an event loop with
  * them, fixture rows written with SQL, and autocannon runs summarised.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -39,7 +39,6 @@ const autocannon = require('autocannon') as (opts: CannonOptions) => Promise<Can
 export const PG_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const ROOT = path.resolve(__dirname, '..');
 const NODE = path.join(ROOT, 'node_modules/.bin/node');
-const TS = ['-r', 'ts-node/register/transpile-only'];
 
 export interface BenchDatabase {
   url: string;
@@ -152,9 +151,30 @@ export function resetPeak(pid: number): void {
   }
 }
 
-/** Starts `script` (TypeScript, run through ts-node) and waits for the `listening <port>` line it prints. */
+/** Where `tsconfig.bench.json` compiles src/ and bench/ to (inside the project, so node_modules resolves). */
+const BUILD_DIR = path.join(ROOT, 'dist-bench');
+let built = process.env.BENCH_BUILT === '1';
+
+/**
+ * Compiles the servers once per process (incrementally: a few seconds when nothing changed), unless the runner
+ * did it already (BENCH_BUILT=1). Every server runs as compiled JavaScript on plain node, as production runs
+ * `node dist/src/main`: under ts-node a server would also carry its compiler's hooks, and ts-node loads
+ * node:domain, after which every EventEmitter call in the process goes through the domain's slower paths.
+ */
+export function buildServers(): void {
+  if (built) return;
+  execFileSync(NODE, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.bench.json'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  built = true;
+}
+
+/** Starts `script` (compiled by buildServers) and waits for the `listening <port>` line it prints. */
 export function spawnServer(script: string, args: string[], env: Record<string, string>): Promise<Server> {
-  const child: ChildProcess = spawn(NODE, [...TS, path.join(ROOT, script), ...args], {
+  buildServers();
+  const compiled = path.join(BUILD_DIR, script.replace(/\.ts$/, '.js'));
+  const child: ChildProcess = spawn(NODE, [compiled, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -339,8 +359,16 @@ export interface Figures {
   non2xx: number;
 }
 
-export async function cannon(opts: CannonOptions): Promise<Figures> {
-  const result = await autocannon(opts);
+export async function cannon(opts: CannonOptions, onLatency?: (ms: number) => void): Promise<Figures> {
+  const run = autocannon(opts);
+  // autocannon's tracker emits each response with its latency (ms, float): kept when a caller merges slices.
+  if (onLatency) {
+    (run as unknown as NodeJS.EventEmitter).on(
+      'response',
+      (_c: unknown, _s: number, _b: number, ms: number) => onLatency(ms),
+    );
+  }
+  const result = await run;
   return {
     requests: result.requests.total,
     rps: result.requests.average,
@@ -351,10 +379,70 @@ export async function cannon(opts: CannonOptions): Promise<Figures> {
   };
 }
 
-export function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[index];
 }
 
 export const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+/** One side of an alternating measurement: its server process and a load of `seconds` against it. */
+export interface AlternatingSide {
+  pid: number;
+  load(seconds: number, onLatency: (ms: number) => void): Promise<Figures>;
+}
+
+/**
+ * Measures several servers in alternating slices (A B A B …, `slices` each, `seconds` in all per side) and merges
+ * each side's slices: requests and errors summed, req/s over the time its slices took, p50/p99 over every
+ * response's latency, and the server's CPU per request. The machine's speed drifts (other tenants of the host,
+ * the database's own work): measured one after the other, each side would get a different machine; alternating
+ * in short slices gives both sides the same one, so their ratio holds from run to run.
+ */
+export async function alternate(
+  sides: AlternatingSide[],
+  seconds: number,
+  slices: number,
+): Promise<Array<Figures & { cpuUs: number; systemUs: number }>> {
+  const totals = sides.map(() => ({
+    latencies: [] as number[],
+    requests: 0,
+    errors: 0,
+    non2xx: 0,
+    elapsed: 0,
+    user: 0,
+    system: 0,
+  }));
+  const slice = seconds / slices;
+  for (let i = 0; i < slices; i++) {
+    for (const [k, side] of sides.entries()) {
+      const t = totals[k];
+      const before = cpuSecondsOf(side.pid);
+      const started = performance.now();
+      const figures = await side.load(slice, (ms) => t.latencies.push(ms));
+      t.elapsed += (performance.now() - started) / 1000;
+      const after = cpuSecondsOf(side.pid);
+      t.user += after.user - before.user;
+      t.system += after.system - before.system;
+      t.requests += figures.requests;
+      t.errors += figures.errors;
+      t.non2xx += figures.non2xx;
+    }
+  }
+  return totals.map((t) => {
+    const sorted = Float64Array.from(t.latencies).sort();
+    const at = (p: number) => Math.round(percentile(sorted, p) * 10) / 10;
+    const per = (s: number) => (s * 1e6) / Math.max(1, t.requests);
+    return {
+      requests: t.requests,
+      rps: t.requests / t.elapsed,
+      p50: at(50),
+      p99: at(99),
+      errors: t.errors,
+      non2xx: t.non2xx,
+      cpuUs: per(t.user + t.system),
+      systemUs: per(t.system),
+    };
+  });
+}

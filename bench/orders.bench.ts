@@ -18,6 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  alternate,
   BenchStore,
   cannon,
   createBenchDatabase,
@@ -43,6 +44,8 @@ const POOL_MAX = process.env.DATABASE_POOL_MAX ?? '10';
 /** Which servers to load: both by default; one alone is handy under BENCH_PROFILE. */
 const TARGETS = new Set((process.env.BENCH_TARGETS ?? 'raw,app').split(','));
 const CASES = (process.env.BENCH_CASES ?? 'plain,options').split(',') as Case[];
+/** Slices per side of a measured run: raw and app alternate, BENCH_DURATION / BENCH_SLICES seconds each. */
+const SLICES = Number(process.env.BENCH_SLICES ?? 5);
 type Case = 'plain' | 'options';
 /** Per store: menus 0-5 have no option groups; menus 6-11 list a required and an optional group. */
 const PLAIN_MENUS = 6;
@@ -117,31 +120,40 @@ function callers(stores: BenchStore[], options: StoreOptions[], kind: Case): Cal
   );
 }
 
-async function load(server: Server, list: Caller[], connections: number, duration: number): Promise<Figures> {
+async function load(
+  server: Server,
+  list: Caller[],
+  connections: number,
+  duration: number,
+  onLatency?: (ms: number) => void,
+): Promise<Figures> {
   let next = 0;
-  return cannon({
-    url: server.url,
-    connections,
-    duration,
-    requests: [
-      {
-        method: 'POST',
-        path: '/api/v1/orders',
-        setupRequest: (req) => {
-          const caller = list[next++ % list.length];
-          return {
-            ...req,
-            headers: {
-              'content-type': 'application/json',
-              authorization: `Bearer ${caller.token}`,
-              'idempotency-key': randomUUID(),
-            },
-            body: caller.body,
-          };
+  return cannon(
+    {
+      url: server.url,
+      connections,
+      duration,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/v1/orders',
+          setupRequest: (req) => {
+            const caller = list[next++ % list.length];
+            return {
+              ...req,
+              headers: {
+                'content-type': 'application/json',
+                authorization: `Bearer ${caller.token}`,
+                'idempotency-key': randomUUID(),
+              },
+              body: caller.body,
+            };
+          },
         },
-      },
-    ],
-  });
+      ],
+    },
+    onLatency,
+  );
 }
 
 async function main(): Promise<void> {
@@ -193,22 +205,31 @@ async function main(): Promise<void> {
         // each server process covers its warm-up and run at this connection count.
         let rawFigures = NONE;
         let appFigures = NONE;
-        let rawPeak = NaN;
-        let appPeak = NaN;
-        if (TARGETS.has('raw')) {
-          resetPeak(raw.pid);
-          await load(raw, list, c, 3);
-          rawFigures = await withCpu(raw.pid, () => load(raw, list, c, DURATION));
-          rawPeak = memoryOf(raw.pid).peak;
+        const loaded = [raw, app].filter((server) => TARGETS.has(server === raw ? 'raw' : 'app'));
+        for (const server of loaded) {
+          resetPeak(server.pid);
+          await load(server, list, c, 3);
         }
-        if (TARGETS.has('app')) {
-          resetPeak(app.pid);
-          await load(app, list, c, 3);
-          appFigures = await withCpu(app.pid, () =>
-            profiled(app, `${kind}, ${c} connections`, () => load(app, list, c, DURATION)),
+        if (loaded.length === 2 && !process.env.BENCH_PROFILE) {
+          // Both sides in alternating slices: each gets the same machine (see `alternate`).
+          [rawFigures, appFigures] = await alternate(
+            loaded.map((server) => ({
+              pid: server.pid,
+              load: (seconds, onLatency) => load(server, list, c, seconds, onLatency),
+            })),
+            DURATION,
+            SLICES,
           );
-          appPeak = memoryOf(app.pid).peak;
+        } else {
+          if (loaded.includes(raw)) rawFigures = await withCpu(raw.pid, () => load(raw, list, c, DURATION));
+          if (loaded.includes(app)) {
+            appFigures = await withCpu(app.pid, () =>
+              profiled(app, `${kind}, ${c} connections`, () => load(app, list, c, DURATION)),
+            );
+          }
         }
+        const rawPeak = loaded.includes(raw) ? memoryOf(raw.pid).peak : NaN;
+        const appPeak = loaded.includes(app) ? memoryOf(app.pid).peak : NaN;
         rows.push({ kind, c, raw: rawFigures, app: appFigures, rawPeak, appPeak });
       }
     }

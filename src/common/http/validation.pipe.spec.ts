@@ -63,3 +63,34 @@ describe('validation pipe', () => {
     ]);
   });
 });
+
+describe('validation pipe, values Nest walks over first', () => {
+  const transform = (value: unknown) =>
+    createValidationPipe().transform(value, { type: 'body', metatype: Body }) as Promise<Body>;
+
+  it('validates the items of a sparse array without its gaps, and returns them so', async () => {
+    // A multipart field named items[2] builds such an array; JSON never does.
+    const items: Array<{ quantity: number }> = [];
+    items[2] = { quantity: 1 };
+    const body = await transform({ price: 1, items });
+    expect(body.items).toHaveLength(1);
+    expect(body.items[0].quantity).toBe(1);
+  });
+
+  it('drops an own __proto__ or constructor key instead of refusing or keeping it', async () => {
+    const parsed = JSON.parse(
+      '{"price":1,"items":[{"quantity":1,"__proto__":{"x":1}}],"constructor":{"y":2}}',
+    );
+    const body = await transform(parsed);
+    expect(Object.hasOwn(body, 'constructor')).toBe(false);
+    expect(Object.hasOwn(body.items[0], '__proto__')).toBe(false);
+    expect((body.items[0] as unknown as { x?: number }).x).toBeUndefined();
+  });
+
+  it('returns a plain body as validated, instances of its classes', async () => {
+    const body = await transform({ price: 1, items: [{ quantity: 2 }] });
+    expect(body).toBeInstanceOf(Body);
+    expect(body.items[0]).toBeInstanceOf(Line);
+    expect(body.items[0].quantity).toBe(2);
+  });
+});

@@ -53,25 +53,60 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
  */
 export const MAX_NESTING = 16;
 
-function nestedDeeperThan(value: unknown, levels: number): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  // Parsed JSON is plain objects and arrays; anything else (an uploaded file's Buffer) is not walked.
+const TOO_DEEP = 1;
+/** Something Nest's own walks over the value would change: a sparse array, or a prototype key to delete. */
+const UNUSUAL = 2;
+const PROTOTYPE_KEYS = ['__proto__', 'prototype', 'constructor'];
+
+/**
+ * One walk over the value before it is validated: TOO_DEEP when it is nested past `levels`, UNUSUAL when it holds
+ * what ValidationPipe's two walks of its own are for (closing the gaps of sparse arrays, deleting `__proto__`,
+ * `prototype` and `constructor` keys) or anything but plain objects and arrays (an uploaded file's Buffer), which
+ * this walk does not enter. Parsed JSON is never sparse and rarely has such keys, so most bodies come out 0.
+ */
+function survey(value: unknown, levels: number): number {
+  if (value === null || typeof value !== 'object') return 0;
+  const isArray = Array.isArray(value);
   const proto: unknown = Object.getPrototypeOf(value);
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return false;
-  if (levels === 0) return true;
-  for (const child of Object.values(value)) if (nestedDeeperThan(child, levels - 1)) return true;
-  return false;
+  if (!isArray && proto !== Object.prototype && proto !== null) return UNUSUAL;
+  if (levels === 0) return TOO_DEEP;
+  const keys = Object.keys(value);
+  let found = 0;
+  if (isArray) {
+    // Counted by own keys, never by length: a sparse array's length may be far beyond its items.
+    if (keys.length !== value.length) found = UNUSUAL;
+  } else if (PROTOTYPE_KEYS.some((key) => Object.hasOwn(value, key))) {
+    found = UNUSUAL;
+  }
+  for (const key of keys) {
+    found |= survey((value as Record<string, unknown>)[key], levels - 1);
+    if (found & TOO_DEEP) return found;
+  }
+  return found;
 }
 
 class AppValidationPipe extends ValidationPipe {
+  /** Values `survey` found plain: the base class's two walks over them would change nothing, and are skipped. */
+  private readonly plain = new WeakSet<object>();
+
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (nestedDeeperThan(value, MAX_NESTING)) {
+    const found = survey(value, MAX_NESTING);
+    if (found & TOO_DEEP) {
       const field = metadata.type === 'body' ? 'body' : (metadata.data ?? metadata.type);
       return Promise.reject(
         AppError.validation([{ field, message: `must not be nested more than ${MAX_NESTING} levels deep` }]),
       );
     }
+    if (found === 0 && value !== null && typeof value === 'object') this.plain.add(value);
     return super.transform(value, metadata) as Promise<unknown>;
+  }
+
+  protected override closeArrayGaps(value: unknown): void {
+    if (!this.plain.has(value as object)) super.closeArrayGaps(value);
+  }
+
+  protected override stripProtoKeys(value: unknown): void {
+    if (!this.plain.has(value as object)) super.stripProtoKeys(value);
   }
 }
 

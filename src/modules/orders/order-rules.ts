@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { AppError, ErrorCode } from '../../common/errors';
 import type { CreateOrderDto } from './dto/create-order.dto';
 import type { OrderStatus } from './dto/order.dto';
@@ -46,5 +46,6 @@ export function requestHash(body: CreateOrderDto): string {
   });
   const canonical: Record<string, unknown> = { items };
   if (body.note) canonical.note = body.note;
-  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+  // One-shot: no Hash object per request.
+  return hash('sha256', JSON.stringify(canonical), 'hex');
 }
