@@ -11,13 +11,14 @@
  *
  * The app runs with its in-process cache; with BENCH_REDIS_URL it runs a second time with the Redis cache
  * (every hit a Redis round trip). A warm cache never reaches PostgreSQL. BENCH_DURATION (10 s per target),
- * BENCH_CONNECTIONS (20). Requests rotate over 4 table tokens: the app's rate limit is 100,000 requests a minute
+ * BENCH_CONNECTIONS (20), BENCH_SLICES (5: the targets take turns, see `alternate`). Requests rotate over 4 table tokens: the app's rate limit is 100,000 requests a minute
  * per principal, so at up to ~25,000 req/s no request is refused (a 429 would show in the errors).
  * Figures are printed, never asserted.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  alternate,
   cannon,
   createBenchDatabase,
   Figures,
@@ -38,6 +39,8 @@ import { BenchRow, emitResult, mib } from './results';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const REDIS_URL = process.env.BENCH_REDIS_URL;
+/** Turns each target takes in a measured run (see `alternate`); 1 measures them one after the other. */
+const SLICES = Number(process.env.BENCH_SLICES ?? 5);
 
 interface Measured extends Figures {
   peak: number;
@@ -45,37 +48,67 @@ interface Measured extends Figures {
   systemUs: number;
 }
 
-async function run(label: string, server: Server, tokens: string[], app = false): Promise<Measured> {
+/** `duration` seconds of reads at CONNECTIONS connections, rotating over the table tokens. */
+function reads(server: Server, tokens: string[]) {
   let next = 0;
-  const load = (duration: number) =>
-    cannon({
-      url: server.url,
-      connections: CONNECTIONS,
-      duration,
-      requests: [
-        {
-          method: 'GET',
-          path: '/api/v1/menu',
-          setupRequest: (req) => ({
-            ...req,
-            headers: { authorization: `Bearer ${tokens[next++ % tokens.length]}` },
-          }),
-        },
-      ],
-    });
-  resetPeak(server.pid);
-  // A short warm-up so JIT and connection set-up are not in the figures.
-  await load(1);
-  const figures = await withCpu(server.pid, () =>
-    app ? profiled(server, label, () => load(DURATION)) : load(DURATION),
-  );
-  const peak = memoryOf(server.pid).peak;
-  console.log(
-    `${label.padEnd(34)} ${fmt(figures.rps, 0).padStart(7)} req/s  p50=${figures.p50} ms  p99=${figures.p99} ms` +
-      `  total=${figures.requests}  non2xx=${figures.non2xx}  errors=${figures.errors}  peak RSS ${fmt(mib(peak), 0)} MiB` +
-      `  CPU ${fmt(figures.cpuUs, 0)} µs/request (system ${fmt(figures.systemUs, 0)})`,
-  );
-  return { ...figures, peak };
+  return (duration: number, onLatency?: (ms: number) => void) =>
+    cannon(
+      {
+        url: server.url,
+        connections: CONNECTIONS,
+        duration,
+        requests: [
+          {
+            method: 'GET',
+            path: '/api/v1/menu',
+            setupRequest: (req) => ({
+              ...req,
+              headers: { authorization: `Bearer ${tokens[next++ % tokens.length]}` },
+            }),
+          },
+        ],
+      },
+      onLatency,
+    );
+}
+
+/**
+ * Every target after a 1 s warm-up each (JIT, connections), then the measured runs: in alternating slices
+ * (`alternate`: each target gets the same machine, whose speed drifts), or, under BENCH_PROFILE, one run each so
+ * that a profile covers the app's run alone.
+ */
+async function measure(
+  targets: Array<{ label: string; server: Server; app: boolean }>,
+  tokens: string[],
+): Promise<Measured[]> {
+  for (const { server } of targets) {
+    resetPeak(server.pid);
+    await reads(server, tokens)(1);
+  }
+  let figures: Array<Figures & { cpuUs: number; systemUs: number }>;
+  if (process.env.BENCH_PROFILE) {
+    figures = [];
+    for (const { label, server, app } of targets) {
+      const load = () => reads(server, tokens)(DURATION);
+      figures.push(await withCpu(server.pid, () => (app ? profiled(server, label, load) : load())));
+    }
+  } else {
+    figures = await alternate(
+      targets.map(({ server }) => ({ pid: server.pid, load: reads(server, tokens) })),
+      DURATION,
+      SLICES,
+    );
+  }
+  return targets.map(({ label, server }, i) => {
+    const f = figures[i];
+    const peak = memoryOf(server.pid).peak;
+    console.log(
+      `${label.padEnd(40)} ${fmt(f.rps, 0).padStart(7)} req/s  p50=${f.p50} ms  p99=${f.p99} ms` +
+        `  total=${f.requests}  non2xx=${f.non2xx}  errors=${f.errors}  peak RSS ${fmt(mib(peak), 0)} MiB` +
+        `  CPU ${fmt(f.cpuUs, 0)} µs/request (system ${fmt(f.systemUs, 0)})`,
+    );
+    return { ...f, peak };
+  });
 }
 
 /** 5 categories × 6 menus, every other one described, the last of each sold out. */
@@ -133,17 +166,24 @@ async function main(): Promise<void> {
       `GET /api/v1/menu, warm cache, ${items} items, ${body.length} bytes; ` +
         `${CONNECTIONS} connections, ${DURATION} s per target, Node ${process.version}`,
     );
-    const bareResult = await run('bare node:http, same bytes', bare, tokens);
-    const rawResult = await run('raw node:http, token check, same bytes', raw, tokens);
+    for (const { env } of apps.slice(1)) servers.push(await spawnApp(db, env));
+    const appServers = [first, ...servers.slice(3)];
+    const [bareResult, rawResult, ...appResults] = await measure(
+      [
+        { label: 'bare node:http, same bytes', server: bare, app: false },
+        { label: 'raw node:http, token check, same bytes', server: raw, app: false },
+        ...apps.map(({ label }, i) => ({
+          label: `app GET /api/v1/menu, ${label}`,
+          server: appServers[i],
+          app: true,
+        })),
+      ],
+      tokens,
+    );
     const rows: BenchRow[] = [];
     const cpus: number[] = [];
-    for (const [i, { label, env }] of apps.entries()) {
-      let app = first;
-      if (i > 0) {
-        app = await spawnApp(db, env);
-        servers.push(app);
-      }
-      const appResult = await run(`app GET /api/v1/menu, ${label}`, app, tokens, true);
+    for (const [i, { label }] of apps.entries()) {
+      const appResult = appResults[i];
       cpus.push(appResult.cpuUs);
       console.log(
         `app / raw (${label}): throughput ${fmt((appResult.rps / rawResult.rps) * 100, 0)} % (target ≥ 50 %), ` +

@@ -34,31 +34,40 @@ const STAGES: Array<[string, RegExp]> = [
   ['garbage collection', /^\(garbage collector\)$/],
   [
     'body parsing',
-    /\/(body-parser|raw-body|iconv-lite|type-is|content-type|media-typer|bytes)\/|json-body\.ts/,
+    /\/(body-parser|raw-body|iconv-lite|type-is|content-type|media-typer|bytes)\/|json-body\.[jt]s/,
   ],
   ['helmet', /\/helmet\//],
-  ['request lifecycle (request id, log context)', /request-id\.ts|request-lifecycle\.ts|\/(async_hooks)\b/],
+  [
+    'request lifecycle (request id, log context)',
+    /request-id\.[jt]s|request-lifecycle\.[jt]s|\/(async_hooks)\b/,
+  ],
   [
     'logging (access log, pino)',
-    /\/(pino-http|pino|nestjs-pino|pino-std-serializers|thread-stream|sonic-boom)\/|http\/logging\.ts/,
+    /\/(pino-http|pino|nestjs-pino|pino-std-serializers|thread-stream|sonic-boom)\/|http\/logging\.[jt]s/,
   ],
-  ['metrics', /\/prom-client\/|http-metrics\.(middleware|observer)\.ts|metrics\.service\.ts/],
-  ['shutdown tracking', /shutdown-state\.ts/],
-  ['rate limit', /\/@nestjs\/throttler\/|rate-limit\.guard\.ts|throttler\.storage\.ts|shared-or-local\.ts/],
+  ['metrics', /\/prom-client\/|http-metrics\.(middleware|observer)\.[jt]s|metrics\.service\.[jt]s/],
+  ['shutdown tracking', /shutdown-state\.[jt]s/],
+  [
+    'rate limit',
+    /\/@nestjs\/throttler\/|rate-limit\.guard\.[jt]s|throttler\.storage\.[jt]s|shared-or-local\.[jt]s/,
+  ],
   [
     'JWT verification',
-    /\/(jsonwebtoken|jws|jwa|passport-jwt|ecdsa-sig-formatter|safe-buffer|semver)\/|verified-tokens\.ts/,
+    /\/(jsonwebtoken|jws|jwa|passport-jwt|ecdsa-sig-formatter|safe-buffer|semver)\/|verified-tokens\.[jt]s/,
   ],
-  ['passport', /\/(passport|passport-strategy|@nestjs\/passport)\/|jwt-auth\.guard\.ts|jwt\.strategy\.ts/],
-  ['token-version check', /token-revocation\.service\.ts/],
-  ['roles', /roles\.guard\.ts/],
+  [
+    'passport',
+    /\/(passport|passport-strategy|@nestjs\/passport)\/|jwt-auth\.guard\.[jt]s|jwt\.strategy\.[jt]s/,
+  ],
+  ['token-version check', /token-revocation\.service\.[jt]s/],
+  ['roles', /roles\.guard\.[jt]s/],
   [
     'validation, transformation',
-    /\/(class-validator|class-transformer|validator)\/|validation\.pipe\.ts|empty-body\.pipe\.ts|uuid-param\.ts/,
+    /\/(class-validator|class-transformer|validator)\/|validation\.pipe\.[jt]s|empty-body\.pipe\.[jt]s|uuid-param\.[jt]s/,
   ],
   [
     'cache',
-    /\/(cache-manager|@nestjs\/cache-manager|keyv|@keyv\/[^/]+|ioredis|cacheable|@cacheable\/[^/]+)\/|menu-cache\.ts|redis-keyv-store\.ts/,
+    /\/(cache-manager|@nestjs\/cache-manager|keyv|@keyv\/[^/]+|ioredis|cacheable|@cacheable\/[^/]+)\/|menu-cache\.[jt]s|redis-keyv-store\.[jt]s/,
   ],
   [
     'database client',
