@@ -198,41 +198,43 @@ async function main(): Promise<void> {
     );
     type Row = { kind: Case; c: number; raw: Measured; app: Measured; rawPeak: number; appPeak: number };
     const rows: Row[] = [];
-    for (const kind of CASES) {
-      const list = lists.get(kind) as Caller[];
-      for (const c of CONNECTIONS) {
-        // A short warm-up each (JIT, pool connections, plan caches), then the measured runs; the peak RSS of
-        // each server process covers its warm-up and run at this connection count.
-        let rawFigures = NONE;
-        let appFigures = NONE;
-        const loaded = [raw, app].filter((server) => TARGETS.has(server === raw ? 'raw' : 'app'));
-        for (const server of loaded) {
-          resetPeak(server.pid);
-          await load(server, list, c, 3);
-        }
-        if (loaded.length === 2 && !process.env.BENCH_PROFILE) {
-          // Both sides in alternating slices: each gets the same machine (see `alternate`).
-          [rawFigures, appFigures] = await alternate(
-            loaded.map((server) => ({
-              pid: server.pid,
-              load: (seconds, onLatency) => load(server, list, c, seconds, onLatency),
-            })),
-            DURATION,
-            SLICES,
+    const loaded = [raw, app].filter((server) => TARGETS.has(server === raw ? 'raw' : 'app'));
+    for (const c of CONNECTIONS) {
+      // Every case on every server: a short warm-up each (JIT, pool connections, plan caches), then the measured
+      // runs, in alternating slices so that every side, and the plain and options cases, get the same machine
+      // (see `alternate`). The peak RSS of each server covers its warm-ups and runs at this connection count.
+      const sides = CASES.flatMap((kind) => loaded.map((server) => ({ kind, server })));
+      for (const server of loaded) resetPeak(server.pid);
+      for (const { kind, server } of sides) await load(server, lists.get(kind) as Caller[], c, 3);
+      let figures: Measured[];
+      if (!process.env.BENCH_PROFILE) {
+        figures = await alternate(
+          sides.map(({ kind, server }) => ({
+            pid: server.pid,
+            load: (seconds, onLatency) => load(server, lists.get(kind) as Caller[], c, seconds, onLatency),
+          })),
+          DURATION,
+          SLICES,
+        );
+      } else {
+        figures = [];
+        for (const { kind, server } of sides) {
+          const run = () => load(server, lists.get(kind) as Caller[], c, DURATION);
+          figures.push(
+            await withCpu(server.pid, () =>
+              server === app ? profiled(app, `${kind}, ${c} connections`, run) : run(),
+            ),
           );
-        } else {
-          if (loaded.includes(raw)) rawFigures = await withCpu(raw.pid, () => load(raw, list, c, DURATION));
-          if (loaded.includes(app)) {
-            appFigures = await withCpu(app.pid, () =>
-              profiled(app, `${kind}, ${c} connections`, () => load(app, list, c, DURATION)),
-            );
-          }
         }
-        const rawPeak = loaded.includes(raw) ? memoryOf(raw.pid).peak : NaN;
-        const appPeak = loaded.includes(app) ? memoryOf(app.pid).peak : NaN;
-        rows.push({ kind, c, raw: rawFigures, app: appFigures, rawPeak, appPeak });
       }
+      const of = (kind: Case, server: Server) =>
+        figures[sides.findIndex((side) => side.kind === kind && side.server === server)] ?? NONE;
+      const rawPeak = loaded.includes(raw) ? memoryOf(raw.pid).peak : NaN;
+      const appPeak = loaded.includes(app) ? memoryOf(app.pid).peak : NaN;
+      for (const kind of CASES)
+        rows.push({ kind, c, raw: of(kind, raw), app: of(kind, app), rawPeak, appPeak });
     }
+    rows.sort((a, b) => CASES.indexOf(a.kind) - CASES.indexOf(b.kind) || a.c - b.c);
     const met = (r: Figures, a: Figures) =>
       a.rps / r.rps >= 0.7 && a.p99 / r.p99 <= 1.5 && r.errors + r.non2xx + a.errors + a.non2xx === 0;
     /** How much more an order with options costs the app than a plain one at the same connections. */
