@@ -12,10 +12,12 @@ import { setupSwagger } from './swagger';
 import { connectEventBus } from './modules/events/event-bus.connect';
 import { JSON_BODY_LIMIT, verifyStorableText } from './common/http/json-body';
 import { AccessLog } from './common/http/logging';
-import { requestLifecycle } from './common/http/request-lifecycle';
+import { requestContext, requestLifecycle } from './common/http/request-lifecycle';
 import { HttpMetricsObserver } from './modules/metrics/http-metrics.observer';
 
 type JsonParserOptions = NonNullable<Parameters<(typeof import('express'))['json']>[0]>;
+
+type EtagFunction = (body: string | Buffer, encoding?: BufferEncoding) => string | undefined;
 
 /**
  * Builds the HTTP application exactly as production runs it; main.ts and the end-to-end tests both use this,
@@ -34,6 +36,13 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   );
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  // Express hashes every body it sends for an ETag, but only a GET or HEAD answer can be revalidated with one: a
+  // POST's (an order's) is hashed for nothing. Outside a request's context it hashes as it always did.
+  const etagOf = app.getHttpAdapter().getInstance().get('etag fn') as EtagFunction;
+  app.set('etag', ((body, encoding) => {
+    const method = requestContext.getStore()?.method;
+    return method === undefined || method === 'GET' || method === 'HEAD' ? etagOf(body, encoding) : undefined;
+  }) satisfies EtagFunction);
   // `verify` is left out of useBodyParser's type because Nest sets it for `rawBody: true`, which this app does not use.
   const json: JsonParserOptions = { limit: JSON_BODY_LIMIT, verify: verifyStorableText };
   app.useBodyParser('json', json);

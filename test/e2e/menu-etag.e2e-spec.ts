@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { startTestApp, TestApp, TestEnv } from '../utils/app';
 import { bearer, storeFixture } from '../utils/auth';
 
-/** What a tablet's HTTP cache sees of GET /api/v1/menu: a validator that changes with the menu and a 304 in between. */
+/**
+ * What a tablet's HTTP cache sees of GET /api/v1/menu: a validator that changes with the menu and a 304 in between;
+ * and no validator on the answer to a POST, which no cache revalidates.
+ */
 describe('GET /api/v1/menu validators', () => {
   let t: TestApp & { env: TestEnv; stop(): Promise<void> };
 
@@ -67,5 +70,23 @@ describe('GET /api/v1/menu validators', () => {
       .expect(200);
     expect(changed.headers.etag).not.toBe(expected);
     expect(JSON.parse(changed.text).categories[0].items).toHaveLength(2);
+  });
+
+  it('gives a GET answer an ETag and a POST answer none (no cache revalidates a POST)', async () => {
+    const f = await storeFixture(t, 1);
+    const admin = bearer(f.admin.token);
+    const created = await t
+      .http()
+      .post('/api/v1/admin/categories')
+      .set(...admin)
+      .send({ name: '찌개' })
+      .expect(201);
+    expect(created.headers.etag).toBeUndefined();
+    const listed = await t
+      .http()
+      .get('/api/v1/admin/categories')
+      .set(...admin)
+      .expect(200);
+    expect(listed.headers.etag).toMatch(/^W\/"/);
   });
 });

@@ -1,5 +1,11 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import {
+  ArgumentMetadata,
+  ValidationError,
+  ValidationPipe,
+  type ValidationPipeOptions,
+} from '@nestjs/common';
 import { AppError, FieldError } from '../errors';
+import { passesCompiledCheck } from '../validation/compiled-check';
 import { cacheValidationMetadata } from '../validation/metadata-cache';
 
 /**
@@ -108,9 +114,24 @@ class AppValidationPipe extends ValidationPipe {
   protected override stripProtoKeys(value: unknown): void {
     if (!this.plain.has(value as object)) super.stripProtoKeys(value);
   }
+
+  /**
+   * A value the compiled check passes has nothing class-validator would report (same rules, same constraint
+   * functions; compiled for the options below): the validator runs only for the others, to find and word their
+   * errors.
+   */
+  protected override validate(
+    object: object,
+    options?: ValidationPipeOptions,
+  ): Promise<ValidationError[]> | ValidationError[] {
+    return passesCompiledCheck(object) ? [] : super.validate(object, options);
+  }
 }
 
-/** whitelist + forbidNonWhitelisted: an unknown field is a 400, never silently dropped. */
+/**
+ * whitelist + forbidNonWhitelisted: an unknown field is a 400, never silently dropped. The compiled check
+ * (common/validation/compiled-check.ts) follows exactly these options: change them together.
+ */
 export function createValidationPipe(): ValidationPipe {
   cacheValidationMetadata();
   return new AppValidationPipe({
