@@ -22,6 +22,7 @@ import * as os from 'node:os';
 import sharp from 'sharp';
 import {
   adminLogin,
+  alternate,
   cannon,
   createBenchDatabase,
   Figures,
@@ -40,6 +41,8 @@ const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 20);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const PARALLEL_UPLOADS = 4;
+/** Turns the reads with and without uploads take (see `alternate`), BENCH_DURATION / BENCH_SLICES seconds each. */
+const SLICES = Number(process.env.BENCH_SLICES ?? 5);
 
 /** About 4 MB: camera-like noise (JPEG cannot compress it much) at quality 78, stored sideways with GPS. */
 async function phonePhoto(): Promise<Buffer> {
@@ -97,23 +100,31 @@ const summary = (ms: number[]): { p50: number; p99: number; mean: number } => {
   };
 };
 
-async function reads(app: Server, tokens: string[], duration: number): Promise<Figures> {
+async function reads(
+  app: Server,
+  tokens: string[],
+  duration: number,
+  onLatency?: (ms: number) => void,
+): Promise<Figures> {
   let next = 0;
-  return cannon({
-    url: app.url,
-    connections: CONNECTIONS,
-    duration,
-    requests: [
-      {
-        method: 'GET',
-        path: '/api/v1/menu',
-        setupRequest: (req) => ({
-          ...req,
-          headers: { authorization: `Bearer ${tokens[next++ % tokens.length]}` },
-        }),
-      },
-    ],
-  });
+  return cannon(
+    {
+      url: app.url,
+      connections: CONNECTIONS,
+      duration,
+      requests: [
+        {
+          method: 'GET',
+          path: '/api/v1/menu',
+          setupRequest: (req) => ({
+            ...req,
+            headers: { authorization: `Bearer ${tokens[next++ % tokens.length]}` },
+          }),
+        },
+      ],
+    },
+    onLatency,
+  );
 }
 
 async function main(): Promise<void> {
@@ -153,17 +164,36 @@ async function main(): Promise<void> {
         `peak RSS ${fmt(mib(peak), 0)} MiB   (sharp alone: p50=${fmt(base.p50, 0)} ms p99=${fmt(base.p99, 0)} ms)`,
     );
 
-    // 2. reads with and without 4 uploads at once
+    // 2. reads with and without 4 uploads at once, in alternating slices (see `alternate`): the uploads run
+    // during every other slice and are let finish, unmeasured, before the next quiet one.
     const uploader = await startUploader(app, admin, store.menus.slice(1, 1 + PARALLEL_UPLOADS));
-    await reads(app, tokens, 1); // warm-up
-    const quiet = await reads(app, tokens, DURATION);
-    resetPeak(app.pid);
-    uploader.send({ type: 'start' });
-    const busy = await reads(app, tokens, DURATION);
-    const uploadMs = await new Promise<number[]>((resolve) => {
-      uploader.once('message', (m: UploaderMessage) => resolve(m.type === 'done' ? m.uploadMs : []));
-      uploader.send({ type: 'stop' });
-    });
+    const command = (type: 'start' | 'pause' | 'stop') =>
+      new Promise<UploaderMessage>((resolve) => {
+        if (type === 'start') resolve({ type: 'ready' });
+        else uploader.once('message', (m: UploaderMessage) => resolve(m));
+        uploader.send({ type } satisfies UploaderCommand);
+      });
+    const served = app;
+    await reads(served, tokens, 1); // warm-up
+    resetPeak(served.pid);
+    const [quiet, busy] = await alternate(
+      [
+        { pid: app.pid, load: (seconds, onLatency) => reads(served, tokens, seconds, onLatency) },
+        {
+          pid: app.pid,
+          load: async (seconds, onLatency) => {
+            await command('start');
+            const figures = await reads(served, tokens, seconds, onLatency);
+            await command('pause');
+            return figures;
+          },
+        },
+      ],
+      DURATION,
+      SLICES,
+    );
+    const done = await command('stop');
+    const uploadMs = done.type === 'done' ? done.uploadMs : [];
     const uploaded = uploadMs.length;
     const busyPeak = memoryOf(app.pid).peak;
     const ratio = busy.rps / quiet.rps;
@@ -212,9 +242,12 @@ async function main(): Promise<void> {
   }
 }
 
-type UploaderMessage = { type: 'ready' } | { type: 'done'; uploadMs: number[] };
+type UploaderMessage = { type: 'ready' } | { type: 'paused' } | { type: 'done'; uploadMs: number[] };
 type UploaderCommand =
-  { type: 'setup'; url: string; token: string; menus: string[] } | { type: 'start' } | { type: 'stop' };
+  | { type: 'setup'; url: string; token: string; menus: string[] }
+  | { type: 'start' }
+  | { type: 'pause' }
+  | { type: 'stop' };
 
 /** Forks the uploader and waits until it has its photo, so that its start-up is not measured. */
 async function startUploader(app: Server, token: string, menus: string[]) {
@@ -228,7 +261,10 @@ async function startUploader(app: Server, token: string, menus: string[]) {
   return child;
 }
 
-/** The child side: PARALLEL_UPLOADS loops, each uploading to its own menu without pause from start to stop. */
+/**
+ * The child side: PARALLEL_UPLOADS loops, each uploading to its own menu without pause from a start to the next
+ * pause (which answers once the uploads under way have ended) or stop (which answers with every upload's time).
+ */
 function uploaderMain(): void {
   // It stands for a browser on another machine: on this one it takes the CPU the service and the reads leave.
   os.setPriority(10);
@@ -248,6 +284,10 @@ function uploaderMain(): void {
         loops = setup.menus.map(async (menu) => {
           while (running) uploadMs.push(await upload(setup.url, setup.token, menu, photo));
         });
+      } else if (command.type === 'pause') {
+        running = false;
+        await Promise.all(loops);
+        process.send!({ type: 'paused' } satisfies UploaderMessage);
       } else {
         running = false;
         await Promise.all(loops);
