@@ -12,7 +12,10 @@ interface PropertyRules {
   nested: boolean;
 }
 
-/** Per class: its compiled check, or null when it has a rule this file does not compile (the validator decides). */
+/**
+ * Per class: its compiled check, or null when it has a rule this file does not compile (the validator decides).
+ * A class's rules are complete once its decorators have run, which is before any instance of it exists.
+ */
 const checks = new Map<unknown, Check | null>();
 
 /**
@@ -34,11 +37,6 @@ export function passesCompiledCheck(object: unknown): boolean {
     checks.set(target, check);
   }
   return check !== null && check(object as Record<string, unknown>);
-}
-
-/** Forgets what was compiled (a rule added after a class was first checked). */
-export function forgetCompiledChecks(): void {
-  checks.clear();
 }
 
 function compile(target: new () => object): Check | null {
