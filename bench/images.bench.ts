@@ -23,11 +23,10 @@ import sharp from 'sharp';
 import {
   adminLogin,
   alternate,
-  cannon,
   createBenchDatabase,
-  Figures,
   fmt,
   memoryOf,
+  menuReads,
   percentile,
   resetPeak,
   seedStores,
@@ -100,32 +99,8 @@ const summary = (ms: number[]): { p50: number; p99: number; mean: number } => {
   };
 };
 
-async function reads(
-  app: Server,
-  tokens: string[],
-  duration: number,
-  onLatency?: (ms: number) => void,
-): Promise<Figures> {
-  let next = 0;
-  return cannon(
-    {
-      url: app.url,
-      connections: CONNECTIONS,
-      duration,
-      requests: [
-        {
-          method: 'GET',
-          path: '/api/v1/menu',
-          setupRequest: (req) => ({
-            ...req,
-            headers: { authorization: `Bearer ${tokens[next++ % tokens.length]}` },
-          }),
-        },
-      ],
-    },
-    onLatency,
-  );
-}
+const reads = (app: Server, tokens: string[], duration: number, onLatency?: (ms: number) => void) =>
+  menuReads(app, tokens, CONNECTIONS)(duration, onLatency);
 
 async function main(): Promise<void> {
   const db = await createBenchDatabase();

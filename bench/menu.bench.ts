@@ -19,11 +19,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   alternate,
-  cannon,
   createBenchDatabase,
   Figures,
   fmt,
   memoryOf,
+  menuReads,
   profiled,
   query,
   resetPeak,
@@ -48,29 +48,7 @@ interface Measured extends Figures {
   systemUs: number;
 }
 
-/** `duration` seconds of reads at CONNECTIONS connections, rotating over the table tokens. */
-function reads(server: Server, tokens: string[]) {
-  let next = 0;
-  return (duration: number, onLatency?: (ms: number) => void) =>
-    cannon(
-      {
-        url: server.url,
-        connections: CONNECTIONS,
-        duration,
-        requests: [
-          {
-            method: 'GET',
-            path: '/api/v1/menu',
-            setupRequest: (req) => ({
-              ...req,
-              headers: { authorization: `Bearer ${tokens[next++ % tokens.length]}` },
-            }),
-          },
-        ],
-      },
-      onLatency,
-    );
-}
+const reads = (server: Server, tokens: string[]) => menuReads(server, tokens, CONNECTIONS);
 
 /**
  * Every target after a 1 s warm-up each (JIT, connections), then the measured runs: in alternating slices

@@ -451,3 +451,30 @@ export async function alternate(
     };
   });
 }
+
+/**
+ * A load of GET /api/v1/menu at `connections` connections, the bearer token rotating over `tokens`: `duration`
+ * seconds a call (menu and images benchmarks).
+ */
+export function menuReads(server: Server, tokens: string[], connections: number) {
+  let next = 0;
+  return (duration: number, onLatency?: (ms: number) => void): Promise<Figures> =>
+    cannon(
+      {
+        url: server.url,
+        connections,
+        duration,
+        requests: [
+          {
+            method: 'GET',
+            path: '/api/v1/menu',
+            setupRequest: (req) => ({
+              ...req,
+              headers: { authorization: `Bearer ${tokens[next++ % tokens.length]}` },
+            }),
+          },
+        ],
+      },
+      onLatency,
+    );
+}
