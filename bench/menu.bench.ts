@@ -144,8 +144,12 @@ async function main(): Promise<void> {
       `GET /api/v1/menu, warm cache, ${items} items, ${body.length} bytes; ` +
         `${CONNECTIONS} connections, ${DURATION} s per target, Node ${process.version}`,
     );
-    for (const { env } of apps.slice(1)) servers.push(await spawnApp(db, env));
-    const appServers = [first, ...servers.slice(3)];
+    const appServers = [first];
+    for (const { env } of apps.slice(1)) {
+      const app = await spawnApp(db, env);
+      servers.push(app);
+      appServers.push(app);
+    }
     const [bareResult, rawResult, ...appResults] = await measure(
       [
         { label: 'bare node:http, same bytes', server: bare, app: false },

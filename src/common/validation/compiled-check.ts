@@ -80,6 +80,8 @@ function compile(target: new () => object): Check | null {
     for (const rules of properties) {
       const value = object[rules.property];
       if (!rules.conditions.every((condition) => condition(object, value))) continue;
+      // class-validator applies `each` to a Set's or Map's items too; those are left to it.
+      if (rules.constraints.length > 0 && (value instanceof Set || value instanceof Map)) return false;
       for (const { metadata, constraint } of rules.constraints) {
         if (metadata.validateIf && !metadata.validateIf(object, value)) continue;
         const args: ValidationArguments = {
@@ -89,7 +91,6 @@ function compile(target: new () => object): Check | null {
           value,
           constraints: metadata.constraints,
         };
-        if (value instanceof Set || value instanceof Map) return false;
         const items = metadata.each && Array.isArray(value) ? (value as unknown[]) : [value];
         // every() skips the holes of a sparse array, as class-validator's map() does.
         if (!items.every((item) => constraint.instance.validate(item, args) === true)) return false;
