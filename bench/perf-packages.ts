@@ -28,9 +28,26 @@ interface Sample {
   frames: Array<{ sym: string; dso: string }>;
 }
 
+/** The lines of a file read a chunk at a time: a minute of `perf script` output can outgrow a string. */
+function* lines(file: string): Generator<string> {
+  const fd = fs.openSync(file, 'r');
+  const chunk = Buffer.alloc(1 << 20);
+  let rest = '';
+  try {
+    for (let n; (n = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0;) {
+      const parts = (rest + chunk.toString('utf8', 0, n)).split('\n');
+      rest = parts.pop() ?? '';
+      yield* parts;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (rest) yield rest;
+}
+
 function* samples(file: string): Generator<Sample> {
   let current: Sample | undefined;
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+  for (const line of lines(file)) {
     if (line.trim() === '') {
       if (current) yield current;
       current = undefined;
@@ -72,7 +89,9 @@ function main(): void {
     console.error('usage: perf-packages.ts <perf script output> <pid> <req/s> [<pid> <req/s>]');
     process.exit(2);
   }
-  const all = [...samples(file)];
+  const pids = new Set(servers.map((s) => s.pid));
+  const all: Sample[] = [];
+  for (const s of samples(file)) if (pids.has(s.pid)) all.push(s);
   const tables = servers.map(({ pid, rps }) => {
     const own = all.filter((s) => s.pid === pid);
     const perSecond = new Map<number, number>();

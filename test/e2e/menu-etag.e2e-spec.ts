@@ -41,6 +41,8 @@ describe('GET /api/v1/menu validators', () => {
     const text = first.text;
     const expected = `W/"${Buffer.byteLength(text).toString(16)}-${createHash('sha1').update(text).digest('base64').slice(0, 27)}"`;
     expect(first.headers.etag).toBe(expected);
+    expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(first.headers['content-length']).toBe(String(Buffer.byteLength(text)));
     const again = await t
       .http()
       .get('/api/v1/menu')
@@ -55,6 +57,19 @@ describe('GET /api/v1/menu validators', () => {
       .set('If-None-Match', expected);
     expect(unchanged.status).toBe(304);
     expect(unchanged.text).toBe('');
+    expect(unchanged.headers.etag).toBe(expected);
+    expect(unchanged.headers['content-type']).toBeUndefined();
+    expect(unchanged.headers['content-length']).toBeUndefined();
+
+    const head = await t
+      .http()
+      .head('/api/v1/menu')
+      .set(...table)
+      .expect(200);
+    expect(head.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(head.headers['content-length']).toBe(String(Buffer.byteLength(text)));
+    expect(head.headers.etag).toBe(expected);
+    expect(head.text).toBeUndefined();
 
     await t
       .http()

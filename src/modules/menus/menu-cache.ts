@@ -127,15 +127,16 @@ export class MenuCache implements OnModuleDestroy {
   private lookup(storeId: string): Promise<[CachedMenu | undefined, string | undefined]> {
     const keys = this.keys(storeId);
     const fetch = () =>
-      bounded(this.store.getMany([keys.value, keys.generation])) as Promise<
+      this.store.getMany([keys.value, keys.generation]) as Promise<
         [CachedMenu | undefined, string | undefined]
       >;
+    // An in-process store answers within the call: no timer to bound it, no turn to share.
     if (!this.remote) return fetch();
     let batch = this.batches.get(storeId);
     if (!batch) {
       batch = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
         this.batches.delete(storeId);
-        return fetch();
+        return bounded(fetch());
       });
       this.batches.set(storeId, batch);
     }

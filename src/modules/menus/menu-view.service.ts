@@ -6,7 +6,13 @@ import { MenuCache } from './menu-cache';
 import { MenusRepository } from './menus.repository';
 import { MenusService } from './menus.service';
 
-const MAX_REMEMBERED_ETAGS = 1000;
+const MAX_REMEMBERED_BODIES = 1000;
+
+export interface MenuBody {
+  json: string;
+  bytes: Buffer;
+  etag: string;
+}
 
 /** GET /api/v1/menu: what tablets show, served from the cache (cache-aside, see MenuCache). */
 @Injectable()
@@ -17,8 +23,11 @@ export class MenuViewService {
     private readonly cache: MenuCache,
   ) {}
 
-  /** Per store, the last body answered and its ETag: bounded, it only saves hashing the same text again. */
-  private readonly etags = new Map<string, { json: string; etag: string }>();
+  /**
+   * Per store, the last body answered, its bytes and its ETag: bounded, it only saves encoding and hashing the same
+   * text again.
+   */
+  private readonly bodies = new Map<string, MenuBody>();
 
   /** The response body as JSON text: cached as these exact bytes, so a hit costs no serialization. */
   menuJson(storeId: string): Promise<string> {
@@ -26,18 +35,18 @@ export class MenuViewService {
   }
 
   /**
-   * The body and its ETag by `etagOf` (the controller passes Express's own), computed only when the store's body
-   * changed: comparing the text to the last one is far cheaper than hashing it.
+   * The body as UTF-8 bytes and its ETag by `etagOf` (the controller passes Express's own), both computed only when
+   * the store's body changed: comparing the text to the last one is far cheaper than encoding and hashing it.
    */
-  async menuBody(storeId: string, etagOf: (text: string) => string): Promise<{ json: string; etag: string }> {
+  async menuBody(storeId: string, etagOf: (text: string) => string): Promise<MenuBody> {
     const json = await this.menuJson(storeId);
-    const known = this.etags.get(storeId);
+    const known = this.bodies.get(storeId);
     if (known?.json === json) return known;
-    const fresh = { json, etag: etagOf(json) };
-    if (!known && this.etags.size >= MAX_REMEMBERED_ETAGS) {
-      this.etags.delete(this.etags.keys().next().value as string);
+    const fresh = { json, bytes: Buffer.from(json, 'utf8'), etag: etagOf(json) };
+    if (!known && this.bodies.size >= MAX_REMEMBERED_BODIES) {
+      this.bodies.delete(this.bodies.keys().next().value as string);
     }
-    this.etags.set(storeId, fresh);
+    this.bodies.set(storeId, fresh);
     return fresh;
   }
 
