@@ -4,7 +4,9 @@
  *
  * With BENCH_PROFILE=<dir>, SIGUSR2 starts V8's CPU profiler and the next SIGUSR2 stops it and writes
  * `<dir>/app-<pid>-<n>.cpuprofile`, then prints `profiled <file>`: the harness brackets a measured run with the two
- * signals, so a profile holds that run alone (no start-up, no warm-up) and its request count is known.
+ * signals, so a profile holds that run alone (no start-up, no warm-up) and its request count is known. With
+ * BENCH_PROFILE_HEAP=all (or `survivors`) the profile is V8's sampling heap profile instead, `.heapprofile`: where
+ * the run's allocations were made (or only those that outlived a scavenge, the ones the GC copies).
  */
 import * as fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -13,7 +15,7 @@ import 'reflect-metadata';
 import { createApp } from '../src/app.factory';
 import { loadConfig } from '../src/config';
 
-function profileOnSignal(dir: string): void {
+function profileOnSignal(dir: string, heap: string | undefined): void {
   const session = new Session();
   session.connect();
   let running = false;
@@ -22,14 +24,25 @@ function profileOnSignal(dir: string): void {
   process.on('SIGUSR2', () => {
     busy = busy.then(async () => {
       if (!running) {
-        await session.post('Profiler.enable');
-        await session.post('Profiler.start');
+        if (heap) {
+          await session.post('HeapProfiler.enable');
+          await session.post('HeapProfiler.startSampling', {
+            samplingInterval: 4096,
+            includeObjectsCollectedByMajorGC: true,
+            includeObjectsCollectedByMinorGC: heap === 'all',
+          });
+        } else {
+          await session.post('Profiler.enable');
+          await session.post('Profiler.start');
+        }
         running = true;
         return;
       }
-      const { profile } = await session.post('Profiler.stop');
+      const { profile } = heap
+        ? await session.post('HeapProfiler.stopSampling')
+        : await session.post('Profiler.stop');
       running = false;
-      const file = path.join(dir, `app-${process.pid}-${++count}.cpuprofile`);
+      const file = path.join(dir, `app-${process.pid}-${++count}.${heap ? 'heapprofile' : 'cpuprofile'}`);
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(file, JSON.stringify(profile));
       console.log(`profiled ${file}`);
@@ -38,7 +51,7 @@ function profileOnSignal(dir: string): void {
 }
 
 async function main(): Promise<void> {
-  if (process.env.BENCH_PROFILE) profileOnSignal(process.env.BENCH_PROFILE);
+  if (process.env.BENCH_PROFILE) profileOnSignal(process.env.BENCH_PROFILE, process.env.BENCH_PROFILE_HEAP);
   const app = await createApp(loadConfig({ PORT: '0' }));
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };

@@ -172,10 +172,15 @@ export function buildServers(): void {
 }
 
 /** Starts `script` (compiled by buildServers) and waits for the `listening <port>` line it prints. */
-export function spawnServer(script: string, args: string[], env: Record<string, string>): Promise<Server> {
+export function spawnServer(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  nodeFlags: string[] = [],
+): Promise<Server> {
   buildServers();
   const compiled = path.join(BUILD_DIR, script.replace(/\.ts$/, '.js'));
-  const child: ChildProcess = spawn(NODE, [compiled, ...args], {
+  const child: ChildProcess = spawn(NODE, [...nodeFlags, compiled, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -191,13 +196,17 @@ export function spawnServer(script: string, args: string[], env: Record<string, 
       const lines = out.split('\n');
       out = lines.pop() ?? '';
       for (const line of lines) {
+        let awaited = false;
         for (const [i, w] of waiting.entries()) {
           const found = w.pattern.exec(line);
           if (!found) continue;
           waiting.splice(i, 1);
           w.found(found);
+          awaited = true;
           break;
         }
+        // What else a server prints (V8's --trace-gc, a stray log line) is shown, not swallowed.
+        if (!awaited && listening) console.log(`[${path.basename(script, '.ts')}] ${line}`);
         const match = /^listening (\d+)/.exec(line);
         if (!match || listening) continue;
         listening = true;
@@ -222,21 +231,28 @@ export function spawnServer(script: string, args: string[], env: Record<string, 
 
 /** The application as production builds it (createApp), on real PostgreSQL, quiet, with limits out of the way. */
 export function spawnApp(db: BenchDatabase, extra: Record<string, string> = {}): Promise<Server> {
-  return spawnServer('bench/orders-app-server.ts', [], {
-    NODE_ENV: 'test',
-    DATABASE_URL: db.url,
-    DATA_DIR: db.dataDir,
-    LOG_LEVEL: 'silent',
-    DEMO_SEED: 'false',
-    // The environment schema caps both at 100000 a minute, far above what the benchmark sends per principal.
-    RATE_LIMIT_PER_MINUTE: '100000',
-    LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
-    REDIS_URL: '',
-    RABBITMQ_URL: '',
-    // BENCH_PROFILE=<dir>: `profiled` below has the app write a V8 CPU profile of a measured run there.
-    ...(process.env.BENCH_PROFILE ? { BENCH_PROFILE: process.env.BENCH_PROFILE } : {}),
-    ...extra,
-  });
+  // BENCH_APP_NODE_FLAGS: Node flags for the app alone (--trace-gc, --perf-basic-prof, …), space-separated.
+  const nodeFlags = (process.env.BENCH_APP_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  return spawnServer(
+    'bench/orders-app-server.ts',
+    [],
+    {
+      NODE_ENV: 'test',
+      DATABASE_URL: db.url,
+      DATA_DIR: db.dataDir,
+      LOG_LEVEL: 'silent',
+      DEMO_SEED: 'false',
+      // The environment schema caps both at 100000 a minute, far above what the benchmark sends per principal.
+      RATE_LIMIT_PER_MINUTE: '100000',
+      LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+      REDIS_URL: '',
+      RABBITMQ_URL: '',
+      // BENCH_PROFILE=<dir>: `profiled` below has the app write a V8 CPU profile of a measured run there.
+      ...(process.env.BENCH_PROFILE ? { BENCH_PROFILE: process.env.BENCH_PROFILE } : {}),
+      ...extra,
+    },
+    nodeFlags,
+  );
 }
 
 /**
@@ -255,6 +271,12 @@ export async function profiled(
   const written = server.nextLine(/^profiled (.+)$/);
   process.kill(server.pid, 'SIGUSR2');
   const [, file] = await written;
+  if (process.env.BENCH_PROFILE_HEAP) {
+    console.log(
+      `heap profile of ${label} (${figures.requests} requests): ${file} (Chrome DevTools, Memory, Load)`,
+    );
+    return figures;
+  }
   console.log(
     `profile of ${label}: node_modules/.bin/node -r ts-node/register/transpile-only bench/profile-stages.ts ${file} ${figures.requests}`,
   );

@@ -46,6 +46,8 @@ const TARGETS = new Set((process.env.BENCH_TARGETS ?? 'raw,app').split(','));
 const CASES = (process.env.BENCH_CASES ?? 'plain,options').split(',') as Case[];
 /** Slices per side of a measured run: raw and app alternate, BENCH_DURATION / BENCH_SLICES seconds each. */
 const SLICES = Number(process.env.BENCH_SLICES ?? 5);
+/** Seconds of load each side takes, at each connection count, before its measured slices. */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 type Case = 'plain' | 'options';
 /** Per store: menus 0-5 have no option groups; menus 6-11 list a required and an optional group. */
 const PLAIN_MENUS = 6;
@@ -205,7 +207,7 @@ async function main(): Promise<void> {
       // (see `alternate`). The peak RSS of each server covers its warm-ups and runs at this connection count.
       const sides = CASES.flatMap((kind) => loaded.map((server) => ({ kind, server })));
       for (const server of loaded) resetPeak(server.pid);
-      for (const { kind, server } of sides) await load(server, lists.get(kind) as Caller[], c, 3);
+      for (const { kind, server } of sides) await load(server, lists.get(kind) as Caller[], c, WARMUP);
       let figures: Measured[];
       if (!process.env.BENCH_PROFILE) {
         figures = await alternate(
