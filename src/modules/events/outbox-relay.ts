@@ -16,7 +16,7 @@ const BATCH = 200;
  * meanwhile. An order arriving after a quiet spell is relayed at once; under load an event waits at most this
  * long more on its way to the dashboard (API.md allows 500 ms). At 5 ms, 800 orders a second meant 200 rounds
  * (600 statements, each holding a pooled connection) beside the orders' 3,200 statements, and the order's p99
- * in bench/orders.bench.ts stood at 1.43-1.56× the raw server's; at 20 ms, 50 rounds and 1.31-1.42×.
+ * in bench/orders.bench.ts stood at 1.36-1.56× the raw server's; at 20 ms, 50 rounds and 1.27-1.42×.
  */
 const MIN_ROUND_INTERVAL_MS = 20;
 
