@@ -18,6 +18,7 @@
  * Local image storage in the benchmark database's DATA_DIR. Figures are printed, never asserted.
  */
 import { fork } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import sharp from 'sharp';
 import {
@@ -242,7 +243,8 @@ async function startUploader(app: Server, token: string, menus: string[]) {
  */
 function uploaderMain(): void {
   // It stands for a browser on another machine: on this one it takes the CPU the service and the reads leave.
-  os.setPriority(10);
+  // Niceness is per thread on Linux: every thread of this process (V8's GC helpers too), not only this one.
+  for (const tid of fs.readdirSync('/proc/self/task')) os.setPriority(Number(tid), 10);
   let setup: Extract<UploaderCommand, { type: 'setup' }>;
   let photo: Buffer;
   let running = false;

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import type { AppConfig } from '../../config';
@@ -46,7 +48,41 @@ function pngHeader(width: number, height: number): Buffer {
   ]);
 }
 
+/** Linux's number for the SCHED_IDLE policy, as /proc/<pid>/task/<tid>/sched shows it. */
+const SCHED_IDLE = 5;
+
+/** This process's libvips worker threads with their niceness and scheduling policy. */
+function imageThreads(): Array<{ nice: number; policy: number }> {
+  const threads: Array<{ nice: number; policy: number }> = [];
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    try {
+      if (fs.readFileSync(`/proc/self/task/${tid}/comm`, 'latin1').trim() !== 'libvips worker') continue;
+      const policy = /^policy\s*:\s*(\d+)/m.exec(fs.readFileSync(`/proc/self/task/${tid}/sched`, 'latin1'));
+      threads.push({ nice: os.getPriority(Number(tid)), policy: Number(policy?.[1]) });
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return threads;
+}
+
 describe('ImageProcessor', () => {
+  (process.platform === 'linux' ? it : it.skip)(
+    'does the pixel work on threads that yield the CPU to requests: niceness 19, SCHED_IDLE',
+    async () => {
+      const photo = await (await halves(2400, 1800)).jpeg().toBuffer();
+      await processor.process(photo);
+      // The policy is set by `chrt`, which runs beside the upload: give it a moment.
+      let threads = imageThreads();
+      for (let waited = 0; waited < 5000 && threads.some((t) => t.policy !== SCHED_IDLE); waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        threads = imageThreads();
+      }
+      expect(threads.length).toBeGreaterThan(0);
+      expect(threads).toEqual(threads.map(() => ({ nice: 19, policy: SCHED_IDLE })));
+    },
+  );
+
   it('turns a JPEG upright by its EXIF orientation, fits it in 1600 px, drops EXIF, GPS and ICC', async () => {
     // 2400 × 1200 stored sideways: orientation 6 means "rotate 90° clockwise to display", so upright it is
     // 1200 wide and 2400 high, red on the right.

@@ -1,6 +1,7 @@
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import sharp from 'sharp';
 import { AppError, ErrorCode } from '../../common/errors';
 import { AppConfig } from '../../config';
@@ -27,12 +28,18 @@ sharp.concurrency(1);
 sharp.cache(false);
 
 /**
- * The niceness of libvips' worker threads, which do the pixel work. On Linux niceness is per thread: at 10 they
- * get the CPU the event loop and PostgreSQL leave, and yield it as soon as requests want it, so on a busy node
- * uploads take longer rather than tablets' reads slowing down (bench/images.bench.ts measures both).
+ * libvips' worker threads do the pixel work, and on Linux scheduling is per thread: each one is lowered the first
+ * time it is seen, to niceness 19 at once (`os.setPriority`) and then to the SCHED_IDLE policy by util-linux's
+ * `chrt` (Node has no `sched_setscheduler`; the runtime image, Debian's, has util-linux). A SCHED_IDLE thread runs
+ * only on a core nothing else wants, and a request that wakes the event loop takes the core from it at once: on a
+ * busy node uploads take longer rather than tablets' reads slowing down. Niceness alone was not enough: at 10, and
+ * at 19, libvips kept about 0.7 of a core of two while 4 uploads ran, the event loop waited behind it, and reads fell
+ * to 59-68 % of their rate without uploads; as SCHED_IDLE, 89 % (bench/images.bench.ts).
  */
-const IMAGE_THREAD_NICENESS = 10;
-const reniced = new Set<number>();
+const IMAGE_THREAD_NICENESS = 19;
+const lowered = new Set<number>();
+const logger = new Logger('ImageProcessor');
+let chrtUnavailable = false;
 
 function deprioritizeImageThreads(): void {
   let tasks: string[];
@@ -43,15 +50,34 @@ function deprioritizeImageThreads(): void {
   }
   for (const task of tasks) {
     const tid = Number(task);
-    if (reniced.has(tid)) continue;
+    if (lowered.has(tid)) continue;
     try {
       if (fs.readFileSync(`/proc/self/task/${task}/comm`, 'latin1').trim() !== 'libvips worker') continue;
       os.setPriority(tid, IMAGE_THREAD_NICENESS);
-      reniced.add(tid);
+      lowered.add(tid);
     } catch {
-      // the thread ended meanwhile
+      continue; // the thread ended meanwhile
     }
+    idlePolicy(tid);
   }
+}
+
+/**
+ * Moves a thread to SCHED_IDLE. Without `chrt`, or where the policy is refused (a seccomp profile that denies
+ * sched_setscheduler), the threads keep niceness 19, which is said once.
+ */
+function idlePolicy(tid: number): void {
+  if (chrtUnavailable) return;
+  execFile('chrt', ['--idle', '--pid', '0', String(tid)], (error, _stdout, stderr) => {
+    if (!error || chrtUnavailable) return;
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    if (!missing && !/not permitted/i.test(stderr)) return; // the thread ended meanwhile
+    chrtUnavailable = true;
+    logger.warn(
+      { reason: missing ? 'chrt (util-linux) not found' : stderr.trim() },
+      'image threads run at niceness 19, not as SCHED_IDLE',
+    );
+  });
 }
 
 /**
