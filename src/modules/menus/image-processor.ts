@@ -34,7 +34,7 @@ sharp.cache(false);
  * only on a core nothing else wants, and a request that wakes the event loop takes the core from it at once: on a
  * busy node uploads take longer rather than tablets' reads slowing down. Niceness alone was not enough: at 10, and
  * at 19, libvips kept about 0.7 of a core of two while 4 uploads ran, the event loop waited behind it, and reads fell
- * to 59-68 % of their rate without uploads; as SCHED_IDLE, 89 % (bench/images.bench.ts).
+ * to 59-68 % of their rate without uploads; as SCHED_IDLE, 74-80 % (bench/README.md, "Menu image uploads").
  */
 const IMAGE_THREAD_NICENESS = 19;
 const lowered = new Set<number>();
